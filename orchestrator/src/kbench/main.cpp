@@ -1,0 +1,6 @@
+// kbench's entry point: everything lives in kbench_core (cli/app.hpp).
+#include <kbench/cli/app.hpp>
+
+int main(int argc, char** argv) {
+  return kbench::cli::main(argc, argv);
+}

@@ -1,0 +1,265 @@
+#include <kbench/util/process.hpp>
+
+#include <kbench/util/error.hpp>
+#include <kbench/util/fs.hpp>
+#include <kbench/util/signals.hpp>
+
+#include <boost/process.hpp>
+#include <boost/process/extend.hpp>
+#include <fmt/format.h>
+
+#include <csignal>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <thread>
+
+namespace bp = boost::process;
+
+namespace kbench::util {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::chrono::milliseconds since(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+}
+
+// Prepare the child between fork and exec: own process group, default
+// signal dispositions, nothing blocked.
+struct ChildSetup : bp::extend::handler {
+  template <typename Executor>
+  void on_exec_setup(Executor& /*exec*/) const {
+    ::setpgid(0, 0);
+    sigset_t all;
+    sigemptyset(&all);
+    ::sigprocmask(SIG_SETMASK, &all, nullptr);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT}) {
+      ::signal(sig, SIG_DFL);
+    }
+  }
+};
+
+CommandResult result_from_status(int status) {
+  CommandResult result;
+  if (WIFEXITED(status)) {
+    result.exit_code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    result.term_signal = WTERMSIG(status);
+  }
+  return result;
+}
+
+boost::filesystem::path resolve_program(const std::string& name) {
+  if (name.find('/') != std::string::npos) {
+    return name;
+  }
+  auto found = bp::search_path(name);
+  if (found.empty()) {
+    throw Error(ExitCode::infra, fmt::format("program not found in PATH: {}", name));
+  }
+  return found;
+}
+
+class RealProcess final : public Process {
+public:
+  RealProcess(const Command& command) : m_start(Clock::now()) {
+    if (command.argv.empty()) {
+      throw Error(ExitCode::infra, "internal error: empty command");
+    }
+    if (command.log_file.empty()) {
+      m_capture = std::make_unique<TempFile>("kbench-capture");
+      m_output_path = m_capture->path();
+    } else {
+      m_output_path = command.log_file;
+    }
+    bp::environment env = boost::this_process::environment();
+    for (const auto& name : command.unset_env) {
+      env.erase(name);
+    }
+    for (const auto& [name, value] : command.env) {
+      env[name] = value;
+    }
+    std::vector<std::string> args(command.argv.begin() + 1, command.argv.end());
+    const auto exe = resolve_program(command.argv.front());
+    const auto cwd = command.cwd.empty() ? std::filesystem::current_path() : command.cwd;
+    std::error_code ec;
+    m_child = bp::child(bp::exe = exe.string(), bp::args = args, bp::std_in < bp::null,
+                        (bp::std_out & bp::std_err) > boost::filesystem::path(m_output_path.string()),
+                        bp::start_dir = cwd.string(), env, ChildSetup{}, ec);
+    if (ec) {
+      throw Error(ExitCode::infra,
+                  fmt::format("cannot start {}: {}", format_argv(command.argv), ec.message()));
+    }
+    m_pid = m_child.id();
+  }
+
+  RealProcess(const RealProcess&) = delete;
+  RealProcess& operator=(const RealProcess&) = delete;
+
+  ~RealProcess() override {
+    if (!m_result) {
+      try {
+        terminate(std::chrono::seconds(2));
+      } catch (...) { // NOLINT(bugprone-empty-catch): destructor must not throw
+      }
+    }
+  }
+
+  int pid() const override { return m_pid; }
+
+  std::optional<CommandResult> poll() override {
+    if (m_result) {
+      return m_result;
+    }
+    int status = 0;
+    const pid_t rc = ::waitpid(m_pid, &status, WNOHANG);
+    if (rc == m_pid) {
+      finish(status);
+    } else if (rc < 0 && errno == ECHILD) {
+      finish(0);
+    }
+    return m_result;
+  }
+
+  CommandResult terminate(std::chrono::milliseconds grace) override {
+    if (poll()) {
+      kill_group(SIGKILL); // stragglers left in the group
+      return *m_result;
+    }
+    kill_group(SIGTERM);
+    const auto deadline = Clock::now() + grace;
+    while (!poll() && Clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    kill_group(SIGKILL);
+    if (!m_result) {
+      int status = 0;
+      while (::waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      finish(status);
+    }
+    return *m_result;
+  }
+
+private:
+  void kill_group(int sig) const { ::kill(-m_pid, sig); }
+
+  void finish(int status) {
+    m_child.detach(); // reaped by us; keep boost from waiting again
+    CommandResult result = result_from_status(status);
+    result.elapsed = since(m_start);
+    if (m_capture) {
+      result.output = read_file_or_empty(m_output_path);
+    }
+    m_result = std::move(result);
+  }
+
+  Clock::time_point m_start;
+  std::unique_ptr<TempFile> m_capture;
+  std::filesystem::path m_output_path;
+  bp::child m_child;
+  int m_pid = -1;
+  std::optional<CommandResult> m_result;
+};
+
+class RealProcessRunner final : public ProcessRunner {
+public:
+  std::unique_ptr<Process> start(const Command& command) override {
+    return std::make_unique<RealProcess>(command);
+  }
+};
+
+bool needs_quoting(const std::string& arg) {
+  if (arg.empty()) {
+    return true;
+  }
+  return arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                               "-_./=:,+@%") != std::string::npos;
+}
+
+} // namespace
+
+CommandResult ProcessRunner::run(const Command& command, const std::function<void()>& on_tick) {
+  const auto start = Clock::now();
+  auto process = this->start(command);
+  auto next_tick = start;
+  while (true) {
+    if (auto result = process->poll()) {
+      return *result;
+    }
+    if (const int sig = interrupt_signal(); sig != 0) {
+      process->terminate(command.kill_grace);
+      throw_if_interrupted();
+    }
+    if (command.timeout.count() > 0 && since(start) >= command.timeout) {
+      CommandResult result = process->terminate(command.kill_grace);
+      result.timed_out = true;
+      return result;
+    }
+    if (on_tick && Clock::now() >= next_tick) {
+      on_tick();
+      next_tick = Clock::now() + std::chrono::milliseconds(100);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+std::unique_ptr<ProcessRunner> make_real_process_runner() {
+  return std::make_unique<RealProcessRunner>();
+}
+
+std::string format_argv(const std::vector<std::string>& argv) {
+  std::string line;
+  for (const auto& arg : argv) {
+    if (!line.empty()) {
+      line += ' ';
+    }
+    if (!needs_quoting(arg)) {
+      line += arg;
+      continue;
+    }
+    line += '\'';
+    for (char c : arg) {
+      if (c == '\'') {
+        line += "'\\''";
+      } else {
+        line += c;
+      }
+    }
+    line += '\'';
+  }
+  return line;
+}
+
+std::string describe_result(const CommandResult& result) {
+  if (result.timed_out) {
+    return fmt::format("timed out after {} s", result.elapsed.count() / 1000);
+  }
+  if (result.term_signal != 0) {
+    return fmt::format("killed by signal {}", result.term_signal);
+  }
+  return fmt::format("exit status {}", result.exit_code);
+}
+
+std::string tail_lines(const std::string& text, std::size_t max_lines) {
+  std::size_t pos = text.size();
+  if (pos > 0 && text[pos - 1] == '\n') {
+    --pos;
+  }
+  std::size_t lines = 0;
+  while (pos > 0) {
+    const auto nl = text.rfind('\n', pos - 1);
+    if (nl == std::string::npos) {
+      return text;
+    }
+    if (++lines == max_lines) {
+      return text.substr(nl + 1);
+    }
+    pos = nl;
+  }
+  return text;
+}
+
+} // namespace kbench::util

@@ -1,0 +1,65 @@
+// Patch series: an ordered list of patch files (git format-patch or plain
+// unified diffs), parsed far enough to name files and hunks in errors.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kbench::patches {
+
+// One hunk of a patch.
+struct Hunk {
+  std::string file;   // path relative to the tree (after stripping a/ b/)
+  int number = 0;     // 1-based index of the hunk within `file`
+  int old_start = 0;  // first line in the original file
+  std::string header; // the "@@ ... @@ ..." line
+};
+
+// One patch file.
+struct Patch {
+  std::filesystem::path path;
+  std::string sha256;
+  std::string subject;            // "Subject:" of a mail-format patch, else the file name
+  std::vector<std::string> files; // files touched (new names), in order
+  std::vector<Hunk> hunks;
+};
+
+// An ordered patch series.
+struct Series {
+  std::vector<Patch> patches;
+
+  // Return the hash identifying the series (its patches' hashes, in order).
+  std::string hash() const;
+
+  // Return every file touched by some patch of the series.
+  std::vector<std::string> touched_files() const;
+};
+
+// Parse the text of one patch file read from `path`; throw kbench::Error
+// (ExitCode::patch) naming the file when it holds no diff.
+Patch parse_patch(std::string_view text, const std::filesystem::path& path);
+
+// Load a series from `input`: a directory (its *.patch and *.diff files in
+// lexical order, or the order of its quilt-style `series` file when present)
+// or a single patch file.
+Series load_series(const std::filesystem::path& input);
+
+// Load several inputs and concatenate them, in order.
+Series load_series(const std::vector<std::filesystem::path>& inputs);
+
+// Return `series` followed by `more`.
+Series concat(const Series& series, const Series& more);
+
+// Return true when `prefix`'s patches are the first patches of `series`.
+bool is_prefix(const Series& prefix, const Series& series);
+
+// Return the hunk of `patch` that applies to `file` at (or nearest before)
+// line `old_line`, or nullptr.
+const Hunk* find_hunk(const Patch& patch, std::string_view file, int old_line);
+
+// Return the hunk number `number` of `file` in `patch`, or nullptr.
+const Hunk* find_hunk_by_number(const Patch& patch, std::string_view file, int number);
+
+} // namespace kbench::patches

@@ -54,6 +54,34 @@ std::vector<std::size_t> identity(std::size_t n) {
   return indices;
 }
 
+// The recomputed statistics of every resample, in resample order.
+struct Draws {
+  std::vector<double> mean_ratio, max_ratio, mean_change, max_change;
+};
+
+// Draw settings.resamples resamples: per resample |a| indices into a, then |b| into b.
+Draws draw_resamples(std::span<const BootAggregate> a, std::span<const BootAggregate> b,
+                     const BootstrapSettings& settings) {
+  Xoshiro256StarStar rng(settings.seed);
+  std::vector<std::size_t> ia(a.size());
+  std::vector<std::size_t> ib(b.size());
+  Draws d;
+  for (std::size_t r = 0; r < settings.resamples; ++r) {
+    for (auto& i : ia) {
+      i = rng.uniform_index(a.size());
+    }
+    for (auto& i : ib) {
+      i = rng.uniform_index(b.size());
+    }
+    const RatioStatistics s = ratio_statistics(a, b, ia, ib);
+    d.mean_ratio.push_back(s.mean_ratio);
+    d.max_ratio.push_back(s.max_ratio);
+    d.mean_change.push_back(s.mean_change);
+    d.max_change.push_back(s.max_change);
+  }
+  return d;
+}
+
 Interval percentile_interval(std::vector<double>& draws, double confidence) {
   std::sort(draws.begin(), draws.end());
   return { quantile_sorted(draws, (1.0 - confidence) / 2.0),
@@ -107,30 +135,11 @@ BootstrapIntervals bootstrap_intervals(std::span<const BootAggregate> a,
              { p.mean_change, p.mean_change },
              { p.max_change, p.max_change } };
   }
-  Xoshiro256StarStar rng(settings.seed);
-  std::vector<std::size_t> ia(a.size());
-  std::vector<std::size_t> ib(b.size());
-  std::vector<double> mean_ratio, max_ratio, mean_change, max_change;
-  for (auto* v : { &mean_ratio, &max_ratio, &mean_change, &max_change }) {
-    v->reserve(settings.resamples);
-  }
-  for (std::size_t r = 0; r < settings.resamples; ++r) {
-    for (auto& i : ia) {
-      i = rng.uniform_index(a.size());
-    }
-    for (auto& i : ib) {
-      i = rng.uniform_index(b.size());
-    }
-    const RatioStatistics s = ratio_statistics(a, b, ia, ib);
-    mean_ratio.push_back(s.mean_ratio);
-    max_ratio.push_back(s.max_ratio);
-    mean_change.push_back(s.mean_change);
-    max_change.push_back(s.max_change);
-  }
-  return { percentile_interval(mean_ratio, settings.confidence),
-           percentile_interval(max_ratio, settings.confidence),
-           percentile_interval(mean_change, settings.confidence),
-           percentile_interval(max_change, settings.confidence) };
+  Draws draws = draw_resamples(a, b, settings);
+  return { percentile_interval(draws.mean_ratio, settings.confidence),
+           percentile_interval(draws.max_ratio, settings.confidence),
+           percentile_interval(draws.mean_change, settings.confidence),
+           percentile_interval(draws.max_change, settings.confidence) };
 }
 
 } // namespace kbench::stats

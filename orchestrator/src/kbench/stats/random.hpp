@@ -1,6 +1,6 @@
 // A small, self-contained pseudo-random generator for the bootstrap. The
 // standard library's distributions are implementation-defined, so kbench draws
-// its own integers: the same seed gives the same intervals on every platform,
+// its own integers: the same seed gives the same draws on every platform,
 // compiler and standard library.
 #pragma once
 
@@ -33,8 +33,9 @@ public:
   // Return the next 64-bit value.
   std::uint64_t next();
 
-  // Return a uniformly distributed integer in [0, bound) for bound >= 1, by
-  // rejecting draws at or above the largest multiple of bound (no modulo bias).
+  // Return a uniformly distributed integer in [0, bound): draws below 2^64 mod
+  // bound are rejected, so the accepted range is a multiple of bound (no modulo
+  // bias), then x mod bound is returned. Returns 0 for bound 0 or 1.
   std::size_t uniform_index(std::size_t bound);
 
 private:

@@ -1,0 +1,172 @@
+#include <kbench/util/fs.hpp>
+#include <kbench/vm/outcome.hpp>
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+namespace {
+
+using kbench::vm::GuestStatus;
+using kbench::vm::Outcome;
+using kbench::vm::Phase;
+using kbench::vm::VmRun;
+using std::chrono::milliseconds;
+
+std::string recorded(const std::string& name) {
+  return kbench::util::read_file(std::string(KBENCH_TESTDATA_DIR) + "/console/" + name);
+}
+
+// A boot whose QEMU exited 0 by itself after a clean console.
+VmRun clean_run() {
+  VmRun run;
+  run.qemu_exit = kbench::vm::QemuExit{ 0, 0, false };
+  run.init_started = true;
+  run.results_complete = true;
+  run.console = kbench::vm::scan_console("[ 0.0] Linux version 6.12\n");
+  return run;
+}
+
+VmRun stopped_run(Phase phase) {
+  VmRun run = clean_run();
+  run.qemu_exit = kbench::vm::QemuExit{ -1, SIGTERM, true };
+  run.timeout = kbench::vm::Expiry{ phase, false, milliseconds(60000) };
+  return run;
+}
+
+Outcome outcome_of(const VmRun& run, GuestStatus status) {
+  return kbench::vm::classify(run, status).outcome;
+}
+
+} // namespace
+
+TEST(VmOutcome, NamesAreUpperCase) {
+  EXPECT_EQ(to_string(Outcome::ok), "OK");
+  EXPECT_EQ(to_string(Outcome::correctness_fail), "CORRECTNESS_FAIL");
+  EXPECT_EQ(to_string(Outcome::bench_fail), "BENCH_FAIL");
+  EXPECT_EQ(to_string(Outcome::panic), "PANIC");
+  EXPECT_EQ(to_string(Outcome::boot_timeout), "BOOT_TIMEOUT");
+  EXPECT_EQ(to_string(Outcome::run_timeout), "RUN_TIMEOUT");
+  EXPECT_EQ(to_string(Outcome::infra_error), "INFRA_ERROR");
+  EXPECT_EQ(to_string(Outcome::interrupted), "INTERRUPTED");
+}
+
+TEST(VmOutcome, GuestStatusDecidesACleanBoot) {
+  EXPECT_EQ(outcome_of(clean_run(), GuestStatus::ok), Outcome::ok);
+  EXPECT_EQ(outcome_of(clean_run(), GuestStatus::correctness_fail), Outcome::correctness_fail);
+  EXPECT_EQ(outcome_of(clean_run(), GuestStatus::bench_fail), Outcome::bench_fail);
+}
+
+TEST(VmOutcome, QemuEndingWithoutCompleteResultsIsABenchFailWithAReason) {
+  auto run = clean_run();
+  run.results_complete = false;
+  const auto pending = kbench::vm::classify(run, GuestStatus::pending);
+  EXPECT_EQ(pending.outcome, Outcome::bench_fail);
+  EXPECT_NE(pending.reason.find("pending"), std::string::npos) << pending.reason;
+  run.init_started = false;
+  const auto none = kbench::vm::classify(run, GuestStatus::none);
+  EXPECT_EQ(none.outcome, Outcome::bench_fail);
+  EXPECT_NE(none.reason.find("before init"), std::string::npos) << none.reason;
+}
+
+TEST(VmOutcome, InterruptBeatsEverything) {
+  auto run = stopped_run(Phase::run);
+  run.interrupt_signal = SIGINT;
+  run.infra_error = "disk full";
+  run.console = kbench::vm::scan_console(recorded("synthetic-oops-null-deref.log"));
+  const auto verdict = kbench::vm::classify(run, GuestStatus::pending);
+  EXPECT_EQ(verdict.outcome, Outcome::interrupted);
+  EXPECT_EQ(verdict.reason, "interrupted by SIGINT");
+}
+
+TEST(VmOutcome, InfraErrorBeatsPanic) {
+  auto run = clean_run();
+  run.infra_error = "cannot start QEMU: program not found in PATH: qemu-system-x86_64";
+  run.console = kbench::vm::scan_console(recorded("synthetic-oops-null-deref.log"));
+  EXPECT_EQ(outcome_of(run, GuestStatus::none), Outcome::infra_error);
+}
+
+TEST(VmOutcome, QemuFailingOnItsOwnIsAnInfraErrorQuotingQemu) {
+  auto run = clean_run();
+  run.results_complete = false;
+  run.qemu_exit = kbench::vm::QemuExit{ 1, 0, false };
+  run.qemu_output_tail = "qemu-system-x86_64: error: failed to set MSR 0x10a to 0x0";
+  const auto verdict = kbench::vm::classify(run, GuestStatus::none);
+  EXPECT_EQ(verdict.outcome, Outcome::infra_error);
+  EXPECT_NE(verdict.reason.find("exit status 1"), std::string::npos) << verdict.reason;
+  EXPECT_NE(verdict.reason.find("MSR 0x10a"), std::string::npos) << verdict.reason;
+}
+
+TEST(VmOutcome, QemuKilledBySomeoneElseIsAnInfraError) {
+  auto run = clean_run();
+  run.qemu_exit = kbench::vm::QemuExit{ -1, SIGKILL, false };
+  EXPECT_EQ(outcome_of(run, GuestStatus::pending), Outcome::infra_error);
+}
+
+TEST(VmOutcome, PanicBeatsTimeoutsAndTheGuestStatus) {
+  auto run = stopped_run(Phase::run);
+  run.console = kbench::vm::scan_console(recorded("synthetic-soft-lockup.log"));
+  const auto verdict = kbench::vm::classify(run, GuestStatus::ok);
+  EXPECT_EQ(verdict.outcome, Outcome::panic);
+  EXPECT_NE(verdict.reason.find("soft lockup"), std::string::npos) << verdict.reason;
+}
+
+TEST(VmOutcome, RecordedOopsIsAPanicEvenWhenQemuExitedZero) {
+  auto run = clean_run();
+  run.results_complete = false;
+  run.console = kbench::vm::scan_console(recorded("synthetic-oops-null-deref.log"));
+  const auto verdict = kbench::vm::classify(run, GuestStatus::pending);
+  EXPECT_EQ(verdict.outcome, Outcome::panic);
+  EXPECT_NE(verdict.reason.find("NULL pointer dereference"), std::string::npos);
+}
+
+TEST(VmOutcome, RebootIsAPanic) {
+  auto run = clean_run();
+  run.console = kbench::vm::scan_console(recorded("synthetic-reboot.log"));
+  EXPECT_EQ(outcome_of(run, GuestStatus::pending), Outcome::panic);
+}
+
+TEST(VmOutcome, BootTimeoutBeatsRunTimeoutAndGuestStatus) {
+  EXPECT_EQ(outcome_of(stopped_run(Phase::boot), GuestStatus::none), Outcome::boot_timeout);
+  EXPECT_EQ(outcome_of(stopped_run(Phase::run), GuestStatus::pending), Outcome::run_timeout);
+}
+
+TEST(VmOutcome, OverallDeadlineCountsAsThePhaseItHit) {
+  auto run = stopped_run(Phase::boot);
+  run.timeout->overall = true;
+  const auto verdict = kbench::vm::classify(run, GuestStatus::none);
+  EXPECT_EQ(verdict.outcome, Outcome::boot_timeout);
+  EXPECT_NE(verdict.reason.find("overall deadline"), std::string::npos) << verdict.reason;
+}
+
+TEST(VmOutcome, ShutdownTimeoutKeepsTheGuestVerdictAndSaysSo) {
+  const auto verdict = kbench::vm::classify(stopped_run(Phase::shutdown), GuestStatus::ok);
+  EXPECT_EQ(verdict.outcome, Outcome::ok);
+  EXPECT_NE(verdict.reason.find("shutdown phase exceeded"), std::string::npos) << verdict.reason;
+}
+
+TEST(VmOutcome, KilledAfterPanicIsAPanicNotAnInfraError) {
+  auto run = clean_run();
+  run.qemu_exit = kbench::vm::QemuExit{ -1, SIGTERM, true };
+  run.killed_after_panic = true;
+  run.console =
+    kbench::vm::scan_console("[ 1.0] Kernel panic - not syncing: Attempted to kill init!\n");
+  EXPECT_EQ(outcome_of(run, GuestStatus::pending), Outcome::panic);
+}
+
+TEST(VmOutcome, WarningsDoNotChangeAnOkButAppearInTheReason) {
+  auto run = clean_run();
+  run.console = kbench::vm::scan_console(recorded("synthetic-warning-then-ok.log"));
+  const auto verdict = kbench::vm::classify(run, GuestStatus::ok);
+  EXPECT_EQ(verdict.outcome, Outcome::ok);
+  EXPECT_NE(verdict.reason.find("warning at line 4"), std::string::npos) << verdict.reason;
+}
+
+TEST(VmOutcome, OutcomesMapToExitCodes) {
+  EXPECT_EQ(exit_code_for(Outcome::ok), kbench::ExitCode::ok);
+  EXPECT_EQ(exit_code_for(Outcome::correctness_fail), kbench::ExitCode::correctness);
+  EXPECT_EQ(exit_code_for(Outcome::panic), kbench::ExitCode::run_failed);
+  EXPECT_EQ(exit_code_for(Outcome::run_timeout), kbench::ExitCode::run_failed);
+  EXPECT_EQ(exit_code_for(Outcome::infra_error), kbench::ExitCode::infra);
+  EXPECT_EQ(exit_code_for(Outcome::interrupted), kbench::ExitCode::interrupted);
+}

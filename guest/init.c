@@ -165,6 +165,9 @@ static void power_off(void) {
 
 /* Write the final status, the end marker, and power off. */
 static void finish(const char* state, const char* error_escaped) {
+  char cs[128];
+  read_small("/sys/devices/system/clocksource/clocksource0/current_clocksource", cs, sizeof cs);
+  emitf("meta clocksource_final=%s", cs[0] ? cs : "unknown");
   if (error_escaped && *error_escaped)
     emitf("status state=%s error=%s", state, error_escaped);
   else

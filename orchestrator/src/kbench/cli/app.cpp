@@ -80,6 +80,7 @@ int dispatch(int argc, char** argv) {
   KernelOptions build_options;
   auto* build = app.add_subcommand("build", "Build the baseline and patched kernels");
   build->footer(k_build_examples);
+  build->fallthrough();
   add_kernel_options(*build, build_options);
 
   try {

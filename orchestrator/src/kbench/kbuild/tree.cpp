@@ -115,6 +115,7 @@ std::string VariantTree::prepare(source::KernelSource& source, const patches::Se
   } else {
     done = "reused";
   }
+  util::create_directories(meta_dir(m_root));
   const std::size_t keep = common_prefix(s->applied, series);
   if (keep < s->applied.size()) {
     done += fmt::format(", reverted {} patch(es)", s->applied.size() - keep);

@@ -1,0 +1,298 @@
+// Tests of patch parsing and series loading (order, hashing, prefixes).
+#include <kbench/patches/series.hpp>
+#include <kbench/util/error.hpp>
+#include <kbench/util/fs.hpp>
+#include <kbench/util/hash.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+// Skip a test that demonstrates a known bug (see its message) unless
+// KBENCH_RUN_BUG_TESTS is set; remove the skip once the bug is fixed.
+#define KBENCH_SKIP_BUG(why)                                                                       \
+  if (std::getenv("KBENCH_RUN_BUG_TESTS") == nullptr)                                              \
+  GTEST_SKIP() << "BUG: " why
+
+namespace kbench::patches {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path k_unit = fs::path(KBENCH_TESTDATA_DIR) / "unit" / "patches";
+const fs::path k_ksm = fs::path(KBENCH_TESTDATA_DIR) / ".." / "patches" / "ksm-rmap-walk";
+const fs::path k_ksm1 = k_ksm / "0001-ksm-add-linear_page_index-to-ksm_rmap_item.patch";
+const fs::path k_ksm2 =
+  k_ksm / "0002-ksm-optimize-rmap_walk_ksm-by-passing-a-suitable-page-index.patch";
+
+template<typename F>
+Error error_of(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e;
+  }
+  ADD_FAILURE() << "expected a kbench::Error";
+  return Error(ExitCode::ok, "");
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+// A minimal unified diff changing one line of `file`.
+std::string tiny_diff(const std::string& file, const std::string& from, const std::string& to) {
+  return "--- a/" + file + "\n+++ b/" + file + "\n@@ -1 +1 @@\n-" + from + "\n+" + to + "\n";
+}
+
+std::vector<std::string> file_names(const Series& s) {
+  std::vector<std::string> names;
+  for (const auto& p : s.patches) {
+    names.push_back(p.path.filename().string());
+  }
+  return names;
+}
+
+TEST(PatchesParsePatch, ReadsSubjectFilesAndNumberedHunksOfARealFormatPatch) {
+  const std::string text = util::read_file(k_ksm1);
+  const Patch p = parse_patch(text, k_ksm1);
+  EXPECT_EQ(p.path, k_ksm1);
+  EXPECT_EQ(p.sha256, util::sha256_hex(text));
+  EXPECT_EQ(p.subject, "[PATCH 1/2] ksm: add linear_page_index to ksm_rmap_item");
+  EXPECT_EQ(p.files, std::vector<std::string>{ "mm/ksm.c" });
+  ASSERT_EQ(p.hunks.size(), 3u);
+  EXPECT_EQ(p.hunks[0].file, "mm/ksm.c");
+  EXPECT_EQ(p.hunks[0].number, 1);
+  EXPECT_EQ(p.hunks[0].old_start, 192);
+  EXPECT_EQ(p.hunks[0].header, "@@ -192,6 +192,8 @@ struct ksm_stable_node {");
+  EXPECT_EQ(p.hunks[1].number, 2);
+  EXPECT_EQ(p.hunks[1].old_start, 209);
+  EXPECT_EQ(p.hunks[2].number, 3);
+  EXPECT_EQ(p.hunks[2].old_start, 1565);
+  EXPECT_EQ(p.hunks[2].header,
+            "@@ -1565,6 +1568,8 @@ static int try_to_merge_with_ksm_page(struct ksm_rmap_item "
+            "*rmap_item,");
+}
+
+TEST(PatchesParsePatch, ReadsTheHunksOfTheSecondRealPatch) {
+  const Patch p = parse_patch(util::read_file(k_ksm2), k_ksm2);
+  ASSERT_EQ(p.hunks.size(), 2u);
+  EXPECT_EQ(p.hunks[0].old_start, 3127);
+  EXPECT_EQ(p.hunks[1].old_start, 3138);
+  EXPECT_EQ(p.hunks[1].number, 2);
+  EXPECT_EQ(p.hunks[1].header, "@@ -3138,8 +3139,18 @@ again:");
+  EXPECT_EQ(
+    p.subject.rfind("[PATCH 2/2] ksm: Optimize rmap_walk_ksm by passing a suitable page", 0), 0u);
+}
+
+TEST(PatchesParsePatch, JoinsAFoldedSubjectHeader) {
+  KBENCH_SKIP_BUG("series.cpp Parser::line takes only the first line of a folded (RFC 2822) "
+                  "Subject: header; patches/ksm-rmap-walk/0002 has 'Subject: ... suitable page\\n "
+                  "index' and gets the subject '... suitable page'");
+  const Patch p = parse_patch(util::read_file(k_ksm2), k_ksm2);
+  EXPECT_EQ(p.subject, "[PATCH 2/2] ksm: Optimize rmap_walk_ksm by passing a suitable page index");
+}
+
+TEST(PatchesParsePatch, NumbersHunksPerFileAcrossSeveralFiles) {
+  const fs::path path = k_unit / "tiny" / "0001-ksm-first-change.patch";
+  const Patch p = parse_patch(util::read_file(path), path);
+  EXPECT_EQ(p.subject, "[PATCH 1/2] ksm: first change");
+  EXPECT_EQ(p.files, (std::vector<std::string>{ "include/linux/ksm.h", "mm/ksm.c" }));
+  ASSERT_EQ(p.hunks.size(), 3u);
+  EXPECT_EQ(p.hunks[0].file, "include/linux/ksm.h");
+  EXPECT_EQ(p.hunks[0].number, 1);
+  EXPECT_EQ(p.hunks[0].old_start, 1);
+  EXPECT_EQ(p.hunks[1].file, "mm/ksm.c");
+  EXPECT_EQ(p.hunks[1].number, 1);
+  EXPECT_EQ(p.hunks[1].old_start, 2);
+  EXPECT_EQ(p.hunks[2].number, 2);
+  EXPECT_EQ(p.hunks[2].old_start, 22);
+  EXPECT_EQ(p.hunks[2].header, "@@ -22,7 +22,7 @@ line 21");
+}
+
+TEST(PatchesParsePatch, UsesTheFileNameAsSubjectOfAPlainDiff) {
+  const fs::path path = k_unit / "plain" / "0003-plain-change.diff";
+  const Patch p = parse_patch(util::read_file(path), path);
+  EXPECT_EQ(p.subject, "0003-plain-change.diff");
+  EXPECT_EQ(p.files, std::vector<std::string>{ "mm/ksm.c" });
+  ASSERT_EQ(p.hunks.size(), 1u);
+  EXPECT_EQ(p.hunks[0].old_start, 25);
+}
+
+TEST(PatchesParsePatch, HandlesCreatedAndDeletedFilesAndCrLfLineEnds) {
+  const std::string text = "--- /dev/null\r\n+++ b/new.c\r\n@@ -0,0 +1 @@\r\n+x\r\n"
+                           "--- a/old.c\r\n+++ /dev/null\r\n@@ -1 +0,0 @@\r\n-y\r\n";
+  const Patch p = parse_patch(text, "x.diff");
+  EXPECT_EQ(p.files, (std::vector<std::string>{ "new.c", "old.c" }));
+  ASSERT_EQ(p.hunks.size(), 2u);
+  EXPECT_EQ(p.hunks[0].file, "new.c");
+  EXPECT_EQ(p.hunks[0].old_start, 0);
+  EXPECT_EQ(p.hunks[1].file, "old.c");
+  EXPECT_EQ(p.hunks[1].old_start, 1);
+}
+
+TEST(PatchesParsePatch, StripsTimestampsAfterATabInFileHeaders) {
+  const std::string text = "--- a/mm/ksm.c\t2024-01-01 00:00:00\n+++ b/mm/ksm.c\t2024-01-02\n"
+                           "@@ -5 +5 @@\n-a\n+b\n";
+  const Patch p = parse_patch(text, "x.diff");
+  EXPECT_EQ(p.files, std::vector<std::string>{ "mm/ksm.c" });
+  ASSERT_EQ(p.hunks.size(), 1u);
+  EXPECT_EQ(p.hunks[0].file, "mm/ksm.c");
+}
+
+TEST(PatchesParsePatch, DoesNotTakeRemovedLinesStartingWithDashDashForFileHeaders) {
+  KBENCH_SKIP_BUG("series.cpp Parser::line treats every line starting with '--- ' or '+++ ' "
+                  "as a file header, also inside a hunk body (a removed line '-- x' or an added "
+                  "line '++ x'); later hunks are then attributed to a file 'x'");
+  // Removes the line "-- signature" (diff line "--- signature") in hunk 1.
+  const std::string text = "--- a/doc.txt\n+++ b/doc.txt\n@@ -1,2 +1 @@\n text\n--- signature\n"
+                           "@@ -10 +9 @@\n-a\n+b\n";
+  const Patch p = parse_patch(text, "x.diff");
+  EXPECT_EQ(p.files, std::vector<std::string>{ "doc.txt" });
+  ASSERT_EQ(p.hunks.size(), 2u);
+  EXPECT_EQ(p.hunks[1].file, "doc.txt");
+  EXPECT_EQ(p.hunks[1].number, 2);
+}
+
+TEST(PatchesParsePatch, AcceptsAPureRenameWithoutHunks) {
+  KBENCH_SKIP_BUG("series.cpp parse_patch throws 'not a patch' for a git patch that only "
+                  "renames a file (no ---/+++ lines, only 'rename from/rename to'); it should "
+                  "record the rename's files from the 'diff --git' / 'rename to' lines");
+  const std::string text = "Subject: [PATCH] rename\n---\ndiff --git a/old.c b/new.c\n"
+                           "similarity index 100%\nrename from old.c\nrename to new.c\n";
+  const Patch p = parse_patch(text, "r.patch");
+  EXPECT_FALSE(p.files.empty());
+}
+
+TEST(PatchesParsePatch, RejectsTextWithoutADiffNamingTheFile) {
+  const auto e =
+    error_of([] { parse_patch("Subject: notes\n\njust some text\n---\n", "/x/notes.patch"); });
+  EXPECT_EQ(e.code(), ExitCode::patch);
+  EXPECT_TRUE(contains(e.what(), "/x/notes.patch")) << e.what();
+  EXPECT_TRUE(contains(e.what(), "not a patch")) << e.what();
+}
+
+TEST(PatchesLoadSeries, TakesPatchAndDiffFilesOfADirectoryInLexicalOrder) {
+  util::TempDir dir("kbench-series");
+  util::write_file_atomic(dir.path() / "0002-b.patch", tiny_diff("b", "1", "2"));
+  util::write_file_atomic(dir.path() / "0010-c.diff", tiny_diff("c", "1", "2"));
+  util::write_file_atomic(dir.path() / "0001-a.patch", tiny_diff("a", "1", "2"));
+  util::write_file_atomic(dir.path() / "README", "not a patch");
+  util::write_file_atomic(dir.path() / "0003-notes.txt", "not a patch");
+  util::write_file_atomic(dir.path() / "0004-x.patch.orig", "not a patch");
+  util::create_directories(dir.path() / "0005-dir.patch");
+  const Series s = load_series(dir.path());
+  EXPECT_EQ(file_names(s),
+            (std::vector<std::string>{ "0001-a.patch", "0002-b.patch", "0010-c.diff" }));
+  EXPECT_EQ(s.patches[0].files, std::vector<std::string>{ "a" });
+}
+
+TEST(PatchesLoadSeries, FollowsAQuiltSeriesFileWithCommentsAndBlankLines) {
+  util::TempDir dir("kbench-series");
+  util::write_file_atomic(dir.path() / "0001-a.patch", tiny_diff("a", "1", "2"));
+  util::write_file_atomic(dir.path() / "0002-b.patch", tiny_diff("b", "1", "2"));
+  util::write_file_atomic(dir.path() / "unlisted.patch", tiny_diff("u", "1", "2"));
+  util::write_file_atomic(dir.path() / "series",
+                          "# order matters\n0002-b.patch\n\n0001-a.patch   # first in name\n");
+  const Series s = load_series(dir.path());
+  EXPECT_EQ(file_names(s), (std::vector<std::string>{ "0002-b.patch", "0001-a.patch" }));
+}
+
+TEST(PatchesLoadSeries, NamesAPatchOfTheSeriesFileThatIsMissing) {
+  util::TempDir dir("kbench-series");
+  util::write_file_atomic(dir.path() / "series", "0001-gone.patch\n");
+  const auto e = error_of([&] { load_series(dir.path()); });
+  EXPECT_EQ(e.code(), ExitCode::patch);
+  EXPECT_TRUE(contains(e.what(), (dir.path() / "0001-gone.patch").string())) << e.what();
+}
+
+TEST(PatchesLoadSeries, NamesAMissingInput) {
+  const auto e = error_of([] { load_series(fs::path("/nonexistent/kbench-series")); });
+  EXPECT_EQ(e.code(), ExitCode::patch);
+  EXPECT_TRUE(contains(e.what(), "/nonexistent/kbench-series")) << e.what();
+}
+
+TEST(PatchesLoadSeries, RejectsANonPatchInTheDirectoryNamingIt) {
+  util::TempDir dir("kbench-series");
+  util::write_file_atomic(dir.path() / "0001-a.patch", tiny_diff("a", "1", "2"));
+  util::write_file_atomic(dir.path() / "0002-empty.patch", "From: someone\n\nno diff here\n");
+  const auto e = error_of([&] { load_series(dir.path()); });
+  EXPECT_EQ(e.code(), ExitCode::patch);
+  EXPECT_TRUE(contains(e.what(), (dir.path() / "0002-empty.patch").string())) << e.what();
+}
+
+TEST(PatchesLoadSeries, LoadsASinglePatchFile) {
+  const Series s = load_series(k_ksm1);
+  ASSERT_EQ(s.patches.size(), 1u);
+  EXPECT_EQ(s.patches[0].path, k_ksm1);
+}
+
+TEST(PatchesLoadSeries, ConcatenatesSeveralInputsInOrder) {
+  const Series s = load_series(std::vector<fs::path>{ k_unit / "plain", k_ksm });
+  EXPECT_EQ(file_names(s),
+            (std::vector<std::string>{ "0003-plain-change.diff", k_ksm1.filename().string(),
+                                       k_ksm2.filename().string() }));
+}
+
+TEST(PatchesSeries, HashDependsOnContentAndOrderButNotOnPaths) {
+  const std::string a = tiny_diff("a", "1", "2");
+  const std::string b = tiny_diff("b", "1", "2");
+  Series ab{ { parse_patch(a, "1.patch"), parse_patch(b, "2.patch") } };
+  Series ab_elsewhere{ { parse_patch(a, "/x/a.patch"), parse_patch(b, "/x/b.patch") } };
+  Series ba{ { parse_patch(b, "2.patch"), parse_patch(a, "1.patch") } };
+  Series ab2{ { parse_patch(a, "1.patch"), parse_patch(tiny_diff("b", "1", "3"), "2.patch") } };
+  EXPECT_EQ(ab.hash(), ab_elsewhere.hash());
+  EXPECT_NE(ab.hash(), ba.hash());
+  EXPECT_NE(ab.hash(), ab2.hash());
+  EXPECT_NE(ab.hash(), Series{}.hash());
+  EXPECT_EQ(ab.hash().size(), 64u);
+}
+
+TEST(PatchesSeries, ListsTouchedFilesOnceInFirstSeenOrder) {
+  Series s{ { parse_patch(tiny_diff("b", "1", "2") + tiny_diff("a", "1", "2"), "1.patch"),
+              parse_patch(tiny_diff("a", "2", "3") + tiny_diff("c", "1", "2"), "2.patch") } };
+  EXPECT_EQ(s.touched_files(), (std::vector<std::string>{ "b", "a", "c" }));
+}
+
+TEST(PatchesSeries, IsPrefixComparesPatchContentsInOrder) {
+  const Patch a = parse_patch(tiny_diff("a", "1", "2"), "a.patch");
+  const Patch b = parse_patch(tiny_diff("b", "1", "2"), "b.patch");
+  const Patch b_elsewhere = parse_patch(tiny_diff("b", "1", "2"), "/other/b.patch");
+  const Series empty;
+  const Series sa{ { a } };
+  const Series sab{ { a, b } };
+  EXPECT_TRUE(is_prefix(empty, sab));
+  EXPECT_TRUE(is_prefix(sa, sab));
+  EXPECT_TRUE(is_prefix(sab, sab));
+  EXPECT_TRUE(is_prefix(Series{ { a, b_elsewhere } }, sab));
+  EXPECT_FALSE(is_prefix(sab, sa));
+  EXPECT_FALSE(is_prefix(Series{ { b } }, sab));
+}
+
+TEST(PatchesSeries, ConcatAppendsTheSecondSeries) {
+  const Patch a = parse_patch(tiny_diff("a", "1", "2"), "a.patch");
+  const Patch b = parse_patch(tiny_diff("b", "1", "2"), "b.patch");
+  const Series joined = concat(Series{ { a } }, Series{ { b } });
+  ASSERT_EQ(joined.patches.size(), 2u);
+  EXPECT_EQ(joined.patches[0].path, "a.patch");
+  EXPECT_EQ(joined.patches[1].path, "b.patch");
+  EXPECT_TRUE(is_prefix(Series{ { a } }, joined));
+}
+
+TEST(PatchesFindHunk, PicksTheNearestHunkStartingAtOrBeforeALine) {
+  const Patch p = parse_patch(util::read_file(k_ksm1), k_ksm1);
+  EXPECT_EQ(find_hunk(p, "mm/ksm.c", 100), nullptr);
+  EXPECT_EQ(find_hunk(p, "mm/ksm.c", 192)->number, 1);
+  EXPECT_EQ(find_hunk(p, "mm/ksm.c", 209)->number, 2);
+  EXPECT_EQ(find_hunk(p, "mm/ksm.c", 1000)->number, 2);
+  EXPECT_EQ(find_hunk(p, "mm/ksm.c", 1570)->number, 3);
+  EXPECT_EQ(find_hunk(p, "mm/rmap.c", 1570), nullptr);
+  EXPECT_EQ(find_hunk_by_number(p, "mm/ksm.c", 3)->old_start, 1565);
+  EXPECT_EQ(find_hunk_by_number(p, "mm/ksm.c", 4), nullptr);
+}
+
+} // namespace
+} // namespace kbench::patches

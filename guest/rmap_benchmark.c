@@ -44,9 +44,10 @@ static const char* const k_method_names[] = { "none", "tracepoint", "function_gr
 struct params {
   unsigned long vmas, dup_pages, walks, seed, victim, merge_timeout_s;
   enum trigger trigger;
+  const char* trace; /* auto | tracepoint | function_graph | none */
 };
 
-static struct params g_p = { 20000, 256, 5, 1, 1, 120, TRIGGER_MIGRATE };
+static struct params g_p = { 20000, 256, 5, 1, 1, 120, TRIGGER_MIGRATE, "auto" };
 static size_t g_page;
 static size_t g_npages;
 static unsigned char* g_region;
@@ -204,7 +205,12 @@ static void parse_args(int argc, char** argv) {
       g_p.victim = parse_ul(k, v);
     else if (!strcmp(k, "merge_timeout_s"))
       g_p.merge_timeout_s = parse_ul(k, v);
-    else if (!strcmp(k, "trigger")) {
+    else if (!strcmp(k, "trace")) {
+      if (strcmp(v, "auto") && strcmp(v, "tracepoint") && strcmp(v, "function_graph") &&
+          strcmp(v, "none"))
+        die("invalid trace '%s' (expected auto, tracepoint, function_graph or none)", v);
+      g_p.trace = v;
+    } else if (!strcmp(k, "trigger")) {
       int found = 0;
       for (int t = 0; t < 3; t++)
         if (!strcmp(v, k_trigger_names[t])) {
@@ -225,9 +231,9 @@ static void parse_args(int argc, char** argv) {
   if (g_p.victim > 1)
     die("victim=%lu must be 0 or 1", g_p.victim);
   out("param mode=bench vmas=%lu dup_pages=%lu walks=%lu trigger=%s seed=%lu victim=%lu "
-      "merge_timeout_s=%lu",
+      "merge_timeout_s=%lu trace=%s",
       g_p.vmas, g_p.dup_pages, g_p.walks, k_trigger_names[g_p.trigger], g_p.seed, g_p.victim,
-      g_p.merge_timeout_s);
+      g_p.merge_timeout_s, g_p.trace);
 }
 
 /* ---- the region --------------------------------------------------------- */
@@ -387,10 +393,14 @@ static void trace_clear(void) {
 }
 
 static void setup_tracing(void) {
+  const int want_tp = !strcmp(g_p.trace, "auto") || !strcmp(g_p.trace, "tracepoint");
+  const int want_fg = !strcmp(g_p.trace, "auto") || !strcmp(g_p.trace, "function_graph");
   g_method = METHOD_NONE;
-  if (!exists(TRACE_DIR "/trace")) {
+  if (!strcmp(g_p.trace, "none")) {
+    /* measurement disabled on request */
+  } else if (!exists(TRACE_DIR "/trace")) {
     warn("tracefs is not available at %s", TRACE_DIR);
-  } else if (exists(TRACE_DIR "/events/ksm/ksm_rmap_walk/enable") &&
+  } else if (want_tp && exists(TRACE_DIR "/events/ksm/ksm_rmap_walk/enable") &&
              exists(TRACE_DIR "/events/ksm/ksm_rmap_walk_lock/enable")) {
     trace_write("tracing_on", "0");
     trace_write("current_tracer", "nop");
@@ -402,7 +412,7 @@ static void setup_tracing(void) {
     else
       warn("cannot enable the ksm tracepoints: %s", strerror(errno));
   }
-  if (g_method == METHOD_NONE && exists(TRACE_DIR "/set_graph_function")) {
+  if (g_method == METHOD_NONE && want_fg && exists(TRACE_DIR "/set_graph_function")) {
     trace_write("tracing_on", "0");
     trace_write("buffer_size_kb", "8192");
     if (trace_write("set_graph_function", "rmap_walk_ksm") == 0 &&

@@ -329,6 +329,7 @@ private:
     p.seed = rec.u64("seed");
     p.victim = rec.u64("victim");
     p.merge_timeout_s = rec.u64("merge_timeout_s");
+    p.trace = rec.maybe_text("trace").value_or("");
     if (p.walks == 0 || p.walks > k_max_walks)
       fail(fmt::format("param walks={} out of range [1, {}]", p.walks, k_max_walks));
     m_r.parameters = std::move(p);

@@ -48,6 +48,7 @@ struct GuestParameters {
   std::uint64_t seed = 0;
   std::uint64_t victim = 0;
   std::uint64_t merge_timeout_s = 0;
+  std::string trace; // requested method: auto | tracepoint | function_graph | none ("" if absent)
 };
 
 // Requested and real (from /proc/self/maps) VMA count of the region (record "vmas").

@@ -103,13 +103,12 @@ bool test_results_complete(std::string_view bytes) {
   return bytes.find("end\n") != std::string_view::npos;
 }
 
-// Return the guest status vm_test_init's records stand for.
+// Return the guest status the run's results stand for (complete means ok here).
 GuestStatus test_guest_status(const VmRun& run) {
-  const auto bytes = kbench::util::read_file_or_empty(run.results_file);
-  if (bytes.empty()) {
-    return GuestStatus::none;
+  if (run.results_complete) {
+    return GuestStatus::ok;
   }
-  return test_results_complete(bytes) ? GuestStatus::ok : GuestStatus::pending;
+  return run.init_started ? GuestStatus::pending : GuestStatus::none;
 }
 
 // Starts processes through the real runner and remembers their pids.

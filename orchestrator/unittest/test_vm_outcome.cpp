@@ -170,3 +170,61 @@ TEST(VmOutcome, OutcomesMapToExitCodes) {
   EXPECT_EQ(exit_code_for(Outcome::infra_error), kbench::ExitCode::infra);
   EXPECT_EQ(exit_code_for(Outcome::interrupted), kbench::ExitCode::interrupted);
 }
+
+TEST(VmOutcome, RecordedCleanTcgBootIsOk) {
+  auto run = clean_run();
+  run.console = kbench::vm::scan_console(recorded("real-tcg-ok.log"));
+  EXPECT_TRUE(run.console.findings.empty());
+  EXPECT_EQ(run.console.banners, 1);
+  const auto verdict = kbench::vm::classify(run, GuestStatus::ok);
+  EXPECT_EQ(verdict.outcome, Outcome::ok);
+  EXPECT_EQ(verdict.reason, "guest reported complete results");
+}
+
+TEST(VmOutcome, RecordedInitExitIsAPanicWithItsCallTrace) {
+  auto run = clean_run();
+  run.results_complete = false;
+  run.console = kbench::vm::scan_console(recorded("real-init-exit-panic.log"));
+  const auto verdict = kbench::vm::classify(run, GuestStatus::pending);
+  EXPECT_EQ(verdict.outcome, Outcome::panic);
+  EXPECT_NE(verdict.reason.find("Attempted to kill init!"), std::string::npos);
+  ASSERT_GE(run.console.backtrace.size(), 10u);
+  EXPECT_NE(run.console.backtrace[0].find("Kernel panic"), std::string::npos);
+  EXPECT_NE(run.console.backtrace[2].find("Call Trace:"), std::string::npos);
+  EXPECT_NE(run.console.backtrace[5].find("do_exit"), std::string::npos);
+}
+
+TEST(VmOutcome, RecordedMissingInitIsAPanic) {
+  auto run = clean_run();
+  run.init_started = false;
+  run.results_complete = false;
+  run.console = kbench::vm::scan_console(recorded("real-no-init-panic.log"));
+  const auto verdict = kbench::vm::classify(run, GuestStatus::none);
+  EXPECT_EQ(verdict.outcome, Outcome::panic);
+  EXPECT_NE(verdict.reason.find("Unable to mount root fs"), std::string::npos) << verdict.reason;
+}
+
+TEST(VmOutcome, RecordedHangIsARunTimeout) {
+  auto run = stopped_run(Phase::run);
+  run.results_complete = false;
+  run.console = kbench::vm::scan_console(recorded("real-hang-run-timeout.log"));
+  EXPECT_FALSE(run.console.first_fatal());
+  EXPECT_EQ(outcome_of(run, GuestStatus::pending), Outcome::run_timeout);
+}
+
+TEST(VmOutcome, RecordedTopologyWarningIsNotFatalButReported) {
+  auto run = clean_run();
+  run.console = kbench::vm::scan_console(recorded("real-tcg-ok-with-topology-warning.log"));
+  const auto verdict = kbench::vm::classify(run, GuestStatus::ok);
+  EXPECT_EQ(verdict.outcome, Outcome::ok);
+  EXPECT_NE(verdict.reason.find("topology_sane"), std::string::npos) << verdict.reason;
+}
+
+TEST(VmOutcome, RecordedKvmAbortIsAnInfraError) {
+  VmRun run;
+  run.qemu_exit = kbench::vm::QemuExit{ -1, SIGABRT, false };
+  run.qemu_output_tail = recorded("real-kvm-probe-msr-abort.qemu.log");
+  const auto verdict = kbench::vm::classify(run, GuestStatus::none);
+  EXPECT_EQ(verdict.outcome, Outcome::infra_error);
+  EXPECT_NE(verdict.reason.find("MSR 0x10a"), std::string::npos) << verdict.reason;
+}

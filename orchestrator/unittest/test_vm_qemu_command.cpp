@@ -39,47 +39,28 @@ bool has(const std::vector<std::string>& argv, const std::string& arg) {
 
 TEST(VmQemuCommand, DefaultSpecGivesTheDocumentedTcgCommandLine) {
   const auto argv = kbench::vm::qemu_argv(make_spec());
+  // clang-format off
   const std::vector<std::string> expected = {
-    "qemu-system-x86_64",
-    "-nodefaults",
-    "-no-user-config",
-    "-no-reboot",
-    "-display",
-    "none",
-    "-machine",
-    "q35",
-    "-accel",
-    "tcg",
-    "-cpu",
-    "max",
-    "-smp",
-    "2",
-    "-m",
-    "2048M",
-    "-object",
-    "memory-backend-ram,id=m0,size=1024M",
-    "-numa",
-    "node,nodeid=0,cpus=0,memdev=m0",
-    "-object",
-    "memory-backend-ram,id=m1,size=1024M",
-    "-numa",
-    "node,nodeid=1,cpus=1,memdev=m1",
-    "-kernel",
-    "/k/bzImage",
-    "-initrd",
-    "/k/initramfs.cpio",
-    "-append",
-    "console=ttyS0 panic=-1 oops=panic softlockup_panic=1 rdinit=/init kbench.mode=bench "
-    "kbench.vmas=2000",
-    "-serial",
-    "file:/w/run1/console.log",
-    "-device",
-    "virtio-serial-pci",
-    "-chardev",
-    "file,id=results,path=/w/run1/results.bin",
-    "-device",
-    "virtserialport,chardev=results,name=kbench.results"
-  };
+    "qemu-system-x86_64", "-nodefaults", "-no-user-config", "-no-reboot",
+    "-display", "none",
+    "-machine", "q35",
+    "-accel", "tcg",
+    "-cpu", "max",
+    "-smp", "2,sockets=2,cores=1,threads=1",
+    "-m", "2048M",
+    "-object", "memory-backend-ram,id=m0,size=1024M",
+    "-numa", "node,nodeid=0,cpus=0,memdev=m0",
+    "-object", "memory-backend-ram,id=m1,size=1024M",
+    "-numa", "node,nodeid=1,cpus=1,memdev=m1",
+    "-kernel", "/k/bzImage",
+    "-initrd", "/k/initramfs.cpio",
+    "-append", "console=ttyS0 panic=-1 oops=panic softlockup_panic=1 rdinit=/init "
+               "kbench.mode=bench kbench.vmas=2000",
+    "-serial", "file:/w/run1/console.log",
+    "-device", "virtio-serial-pci",
+    "-chardev", "file,id=results,path=/w/run1/results.bin",
+    "-device", "virtserialport,chardev=results,name=kbench.results"};
+  // clang-format on
   EXPECT_EQ(argv, expected);
 }
 
@@ -115,6 +96,14 @@ TEST(VmQemuCommand, SpreadsVcpusAndSplitsMemoryAcrossNodes) {
             (std::vector<std::string>{ "node,nodeid=0,cpus=0-1,memdev=m0",
                                        "node,nodeid=1,cpus=2-4,memdev=m1" }));
   EXPECT_EQ(values_of(argv, "-m"), std::vector<std::string>{ "3001M" });
+  EXPECT_EQ(values_of(argv, "-smp"), std::vector<std::string>{ "5,sockets=5,cores=1,threads=1" });
+}
+
+TEST(VmQemuCommand, OneSocketPerNodeSoNoCacheSpansTwoNodes) {
+  auto spec = make_spec();
+  spec.vcpus = 4;
+  EXPECT_EQ(values_of(kbench::vm::qemu_argv(spec), "-smp"),
+            std::vector<std::string>{ "4,sockets=2,cores=2,threads=1" });
 }
 
 TEST(VmQemuCommand, NodeWithoutVcpusIsMemoryOnly) {

@@ -30,8 +30,8 @@ std::string qemu_exit_problem(const VmRun& run) {
 }
 
 AcceleratorDecision fall_back_to_tcg(const std::string& why) {
-  spdlog::warn("KVM unusable, falling back to TCG: {}. Guests run 10-100x slower and their "
-               "timings are not comparable with KVM runs.",
+  spdlog::warn("KVM unusable, falling back to TCG (guests run 10-100x slower; their timings are "
+               "not comparable with KVM runs): {}",
                why);
   return { Accelerator::tcg, why };
 }

@@ -53,6 +53,15 @@ std::string node_cpus(const VmSpec& spec, int node) {
   return fmt::format("cpus={}-{},", first, end - 1);
 }
 
+// Return the -smp value: one socket per NUMA node when the vCPUs divide evenly
+// (so no LLC spans two nodes, which makes the kernel WARN in topology_sane()),
+// else one socket per vCPU.
+std::string smp_topology(const VmSpec& spec) {
+  const bool even = spec.vcpus % spec.numa_nodes == 0;
+  const int sockets = even ? spec.numa_nodes : spec.vcpus;
+  return fmt::format("{},sockets={},cores={},threads=1", spec.vcpus, sockets, spec.vcpus / sockets);
+}
+
 void append_numa(const VmSpec& spec, std::vector<std::string>& argv) {
   if (spec.numa_nodes == 1) {
     return;
@@ -86,29 +95,27 @@ std::vector<std::string> qemu_argv(const VmSpec& spec) {
   validate_resources(spec);
   const auto console = spec.work_dir / k_console_log_name;
   const auto results = spec.work_dir / k_results_file_name;
-  std::vector<std::string> argv = { spec.qemu_binary,
-                                    "-nodefaults",
-                                    "-no-user-config",
-                                    "-no-reboot",
-                                    "-display",
-                                    "none",
-                                    "-machine",
-                                    "q35",
-                                    "-accel",
-                                    std::string(to_string(spec.accelerator)),
-                                    "-cpu",
-                                    std::string(cpu_model(spec.accelerator)),
-                                    "-smp",
-                                    std::to_string(spec.vcpus),
-                                    "-m",
-                                    fmt::format("{}M", spec.memory_mib) };
+  // clang-format off
+  std::vector<std::string> argv = {
+    spec.qemu_binary, "-nodefaults", "-no-user-config", "-no-reboot",
+    "-display", "none",
+    "-machine", "q35",
+    "-accel", std::string(to_string(spec.accelerator)),
+    "-cpu", std::string(cpu_model(spec.accelerator)),
+    "-smp", smp_topology(spec),
+    "-m", fmt::format("{}M", spec.memory_mib)};
+  // clang-format on
   append_numa(spec, argv);
-  argv.insert(argv.end(),
-              { "-kernel", spec.kernel.string(), "-initrd", spec.initrd.string(), "-append",
-                kernel_cmdline(spec), "-serial", "file:" + console.string(), "-device",
-                "virtio-serial-pci", "-chardev",
-                "file,id=results,path=" + escape_option_value(results.string()), "-device",
-                fmt::format("virtserialport,chardev=results,name={}", k_results_port_name) });
+  // clang-format off
+  argv.insert(argv.end(), {
+    "-kernel", spec.kernel.string(),
+    "-initrd", spec.initrd.string(),
+    "-append", kernel_cmdline(spec),
+    "-serial", "file:" + console.string(),
+    "-device", "virtio-serial-pci",
+    "-chardev", "file,id=results,path=" + escape_option_value(results.string()),
+    "-device", fmt::format("virtserialport,chardev=results,name={}", k_results_port_name)});
+  // clang-format on
   return argv;
 }
 

@@ -11,13 +11,21 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "fakes.hpp"
+
+// Skip a test that demonstrates a known bug (see its message) unless
+// KBENCH_RUN_BUG_TESTS is set; remove the skip once the bug is fixed.
+#define KBENCH_SKIP_BUG(why)                                                                       \
+  if (std::getenv("KBENCH_RUN_BUG_TESTS") == nullptr)                                              \
+  GTEST_SKIP() << "BUG: " why
 
 namespace kbench::kbuild {
 namespace {
@@ -221,6 +229,22 @@ TEST(KbuildBuilderPlan, LeavesCcacheOutWhenItIsOff) {
   }
 }
 
+TEST(KbuildBuilderPlan, DoesNotListABaseConfigFileAsAMakeTarget) {
+  KBENCH_SKIP_BUG("builder.cpp plan() always plans `make ... <base_config>`; when base_config is a "
+                  "file path, configure() copies the file instead, so --dry-run shows a make "
+                  "target that would fail ('make ... /x/base.config'). Fix: describe the copy "
+                  "(e.g. argv {\"cp\", base_config, <tree>/kbench-out/.config}) for a path; also "
+                  "plan the merge_config.sh step");
+  Rig rig;
+  auto settings = rig.settings();
+  settings.base_config = (rig.dir.path() / "base.config").string();
+  KernelBuilder builder(rig.fake, rig.source, settings);
+  for (const auto& p : builder.plan(rig.variants())) {
+    EXPECT_FALSE(p.argv.at(0) == "make" && has_arg(p.argv, settings.base_config))
+      << util::format_argv(p.argv);
+  }
+}
+
 // --- build_all ----------------------------------------------------------------
 
 TEST(KbuildBuilderBuildAll, BuildsBothVariantsAndStoresTheKernels) {
@@ -394,6 +418,53 @@ TEST(KbuildBuilderBuildAll, ReusesTheTreesWhenOnlyTheConfigFragmentsChange) {
   EXPECT_TRUE(built[0].cache_hit);
   EXPECT_TRUE(built[1].cache_hit);
   EXPECT_TRUE(makes_of(again, "bzImage").empty());
+}
+
+TEST(KbuildBuilderBuildAll, RevertsPatchesThatLeftTheSeries) {
+  Rig rig;
+  {
+    KernelBuilder builder(rig.fake, rig.source, rig.settings());
+    builder.build_all(rig.variants());
+  }
+  const std::vector<Variant> shorter = {
+    { "baseline", patches::Series{} },
+    { "patched", patches::load_series(k_unit / "tiny" / "0001-ksm-first-change.patch") }
+  };
+  FakeProcessRunner again;
+  rig.script(again);
+  FakeSource source;
+  KernelBuilder builder(again, source, rig.settings());
+  const auto built = builder.build_all(shorter);
+  ASSERT_EQ(built.size(), 2u);
+  EXPECT_TRUE(built[0].cache_hit);
+  EXPECT_FALSE(built[1].cache_hit);
+  EXPECT_EQ(built[1].tree_action, "reused, reverted 1 patch(es)");
+  EXPECT_EQ(source.materialized, 0);
+  const fs::path patched = fs::path(makes_of(again, "bzImage").at(0).argv.at(2));
+  const std::string ksm = util::read_file(patched / "mm/ksm.c");
+  EXPECT_TRUE(contains(ksm, "line 05 changed by A\n")) << ksm;
+  EXPECT_TRUE(contains(ksm, "line 12\n")) << ksm;
+  EXPECT_FALSE(contains(ksm, "changed by B")) << ksm;
+}
+
+TEST(KbuildBuilderBuildAll, MaterializesAFreshTreeWhenTheBaselineIsNotAPrefix) {
+  Rig rig;
+  const std::vector<Variant> variants = {
+    { "baseline", patches::load_series(k_unit / "tiny" / "0001-ksm-first-change.patch") },
+    { "patched", patches::load_series(k_unit / "tiny" / "0002-ksm-second-change.patch") }
+  };
+  KernelBuilder builder(rig.fake, rig.source, rig.settings());
+  const auto built = builder.build_all(variants);
+  ASSERT_EQ(built.size(), 2u);
+  EXPECT_EQ(rig.source.materialized, 2);
+  for (const auto& c : rig.fake.commands) {
+    EXPECT_NE(c.argv.at(0), "cp") << util::format_argv(c.argv);
+  }
+  EXPECT_EQ(built[1].tree_action, "fresh copy of the source, applied 1 patch(es)");
+  const fs::path patched = fs::path(makes_of(rig.fake, "bzImage").at(1).argv.at(2));
+  const std::string ksm = util::read_file(patched / "mm/ksm.c");
+  EXPECT_TRUE(contains(ksm, "line 12 changed by B\n")) << ksm;
+  EXPECT_FALSE(contains(ksm, "changed by A")) << ksm;
 }
 
 } // namespace

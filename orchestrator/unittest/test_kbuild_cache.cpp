@@ -1,14 +1,22 @@
 // Tests of the content-addressed kernel cache: keys, store/find round trips,
 // and that damaged entries are never returned.
 #include <kbench/kbuild/cache.hpp>
+#include <kbench/util/error.hpp>
 #include <kbench/util/fs.hpp>
 #include <kbench/util/hash.hpp>
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 #include <string>
+
+// Skip a test that demonstrates a known bug (see its message) unless
+// KBENCH_RUN_BUG_TESTS is set; remove the skip once the bug is fixed.
+#define KBENCH_SKIP_BUG(why)                                                                       \
+  if (std::getenv("KBENCH_RUN_BUG_TESTS") == nullptr)                                              \
+  GTEST_SKIP() << "BUG: " why
 
 namespace kbench::kbuild {
 namespace {
@@ -203,6 +211,28 @@ TEST(KbuildKernelCache, IgnoresADamagedIndexEntry) {
   EXPECT_EQ(cache.find_by_inputs(key_of("i")), std::nullopt);
   util::write_file_atomic(root.path() / "index" / key_of("i"), key_of("no such kernel"));
   EXPECT_EQ(cache.find_by_inputs(key_of("i")), std::nullopt);
+}
+
+TEST(KbuildKernelCache, NamesAMissingBuildOutputWithAKbenchError) {
+  KBENCH_SKIP_BUG("cache.cpp KernelCache::store() copies with std::filesystem::copy_file, so a "
+                  "missing bzImage (make exited 0 without producing it) escapes as "
+                  "std::filesystem::filesystem_error instead of kbench::Error; it also leaves the "
+                  "exit code undefined. Fix: check the outputs exist first and throw "
+                  "Error(ExitCode::build, \"<path> was not produced\"), or wrap the copies");
+  util::TempDir root("kbench-cache");
+  util::TempDir build("kbench-build");
+  const KernelCache cache(root.path());
+  auto outputs = sample_outputs(build.path());
+  fs::remove(outputs.bzimage);
+  try {
+    cache.store(key_of("k"), key_of("i"), outputs, nlohmann::json::object());
+    ADD_FAILURE() << "expected a kbench::Error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(outputs.bzimage.string()), std::string::npos) << e.what();
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "not a kbench::Error: " << e.what();
+  }
+  EXPECT_EQ(cache.find(key_of("k")), std::nullopt);
 }
 
 } // namespace

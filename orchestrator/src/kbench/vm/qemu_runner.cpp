@@ -126,9 +126,12 @@ VmRun QemuRunner::run(const VmSpec& spec) {
     run.interrupt_signal = sig;
     return run;
   }
-  run.qemu_version = qemu_version(spec.qemu_binary);
   try {
+    run.qemu_version = qemu_version(spec.qemu_binary);
     reset_work_dir(run, spec);
+  } catch (const Interrupted& interrupted) {
+    run.interrupt_signal = interrupted.signal_number();
+    return run;
   } catch (const Error& error) {
     run.infra_error = error.what();
     return run;

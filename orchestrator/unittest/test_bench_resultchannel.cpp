@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -291,4 +292,70 @@ TEST(BenchResultChannel, EscapingRoundTripsArbitraryText) {
   auto b = header();
   b.push_back("status state=bench_fail error=" + kb::escape_result_value(text));
   EXPECT_EQ(kb::parse_result_channel(kb::make_result_capture(b)).error, text);
+}
+
+TEST(BenchResultChannel, RealQuickCapturesFromBothKernelsCarryEverySampleKind) {
+  for (const char* name : { "real-quick-baseline.txt", "real-quick-patched.txt" }) {
+    SCOPED_TRACE(name);
+    const auto r = kb::read_result_channel(k_results / name);
+    EXPECT_EQ(r.status, kb::GuestStatus::ok);
+    EXPECT_EQ(r.method, kb::MeasurementMethod::tracepoint);
+    ASSERT_TRUE(r.parameters && r.vmas && r.ksm_merged && r.ksm_final);
+    EXPECT_EQ(r.vmas->requested, 2000u);
+    EXPECT_EQ(r.vmas->real, 2000u);
+    EXPECT_EQ(r.ksm_merged->pages_shared, 1u);
+    EXPECT_EQ(r.ksm_merged->pages_sharing, r.parameters->dup_pages - 1);
+    EXPECT_EQ(r.walks.size(), r.parameters->walks);
+    EXPECT_GE(r.rmap_walks.size(), r.walks.size());
+    EXPECT_GE(r.lock_holds.size(), r.parameters->dup_pages * r.walks.size());
+    EXPECT_FALSE(r.victim_samples.empty());
+    EXPECT_EQ(r.victim_summaries.size(), r.walks.size());
+    EXPECT_EQ(r.trace_losses.size(), r.walks.size());
+    EXPECT_EQ(r.checks.size(), 2 * r.walks.size());
+    for (const auto& c : r.checks)
+      EXPECT_TRUE(c.ok) << c.name;
+    EXPECT_EQ(r.metadata.at("kernel_release"), "6.12.117");
+    EXPECT_EQ(r.metadata.count("clocksource_final"), 1u);
+  }
+}
+
+TEST(BenchResultChannel, ThePatchedKernelSearchesOneVmaPerLockHold) {
+  const auto base = kb::read_result_channel(k_results / "real-quick-baseline.txt");
+  const auto patched = kb::read_result_channel(k_results / "real-quick-patched.txt");
+  std::uint64_t base_max = 0, patched_max = 0;
+  for (const auto& h : base.lock_holds)
+    base_max = std::max(base_max, h.iterations);
+  for (const auto& h : patched.lock_holds)
+    patched_max = std::max(patched_max, h.iterations);
+  EXPECT_GE(base_max, 2000u);
+  EXPECT_EQ(patched_max, 1u);
+}
+
+TEST(BenchResultChannel, ARealWrongIndexKernelEndsAsACorrectnessFailure) {
+  const auto r =
+    kb::read_result_channel(k_results / "real-fixture-wrong-index-correctness-fail.txt");
+  EXPECT_EQ(r.status, kb::GuestStatus::correctness_fail);
+  ASSERT_FALSE(r.checks.empty());
+  EXPECT_FALSE(r.checks.back().ok);
+  EXPECT_EQ(r.checks.back().name, "node");
+  EXPECT_NE(r.error.find("check node failed"), std::string::npos);
+}
+
+TEST(BenchResultChannel, ARealPanickedRunIsTruncatedWithStatusPending) {
+  const auto bytes =
+    kbench::util::read_file(k_results / "real-fixture-bug-in-walk-panic-pending.txt");
+  const auto parsed = kb::parse_result_channel_lenient(bytes);
+  ASSERT_TRUE(parsed.error);
+  EXPECT_EQ(parsed.result.status, kb::GuestStatus::pending);
+  EXPECT_NE(parsed.error->message.find("no end marker"), std::string::npos);
+  EXPECT_FALSE(kb::result_channel_complete(bytes));
+}
+
+TEST(BenchResultChannel, AFunctionGraphCaptureHasWalkDurationsButNoLockHolds) {
+  const auto r = kb::read_result_channel(k_results / "real-quick-baseline-function-graph.txt");
+  EXPECT_EQ(r.method, kb::MeasurementMethod::function_graph);
+  ASSERT_FALSE(r.rmap_walks.empty());
+  EXPECT_FALSE(r.rmap_walks[0].iterations.has_value());
+  EXPECT_GT(r.rmap_walks[0].duration_ns, 0u);
+  EXPECT_TRUE(r.lock_holds.empty());
 }

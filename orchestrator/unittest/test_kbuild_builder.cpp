@@ -67,11 +67,12 @@ std::map<std::string, std::string> pristine_files() {
 // A source with a fixed identity whose tree is the tiny pristine tree.
 class FakeSource final : public source::KernelSource {
 public:
-  FakeSource() {
-    m_identity.id = "fake:tiny-tree-1";
+  // A git source makes materialize() create a repository with one commit.
+  explicit FakeSource(bool git = false) : m_git(git) {
+    m_identity.id = git ? "fake-git:tiny-tree-1" : "fake:tiny-tree-1";
     m_identity.description = "a tiny fake kernel tree";
     m_identity.timestamp = 1700000000; // Tue Nov 14 22:13:20 UTC 2023
-    m_identity.git_tree = false;
+    m_identity.git_tree = git;
   }
 
   const source::Identity& identify() override { return m_identity; }
@@ -88,11 +89,30 @@ public:
       util::create_directories((dest / rel).parent_path());
       util::write_file_atomic(dest / rel, text);
     }
+    if (m_git) {
+      for (const std::vector<std::string>& args :
+           std::vector<std::vector<std::string>>{ { "init", "-q", "-b", "main" },
+                                                  { "add", "." },
+                                                  { "commit", "-q", "-m", "pristine" } }) {
+        util::Command cmd;
+        cmd.argv = { "git", "-C", dest.string() };
+        cmd.argv.insert(cmd.argv.end(), args.begin(), args.end());
+        cmd.env = {
+          { "GIT_CONFIG_GLOBAL", "/dev/null" }, { "GIT_CONFIG_NOSYSTEM", "1" },
+          { "GIT_AUTHOR_NAME", "t" },           { "GIT_AUTHOR_EMAIL", "t@example.org" },
+          { "GIT_COMMITTER_NAME", "t" },        { "GIT_COMMITTER_EMAIL", "t@example.org" },
+          { "GIT_AUTHOR_DATE", "@1600000000" }, { "GIT_COMMITTER_DATE", "@1600000000" }
+        };
+        ASSERT_TRUE(m_runner->run(cmd).ok()) << util::format_argv(cmd.argv);
+      }
+    }
   }
 
   int materialized = 0;
 
 private:
+  bool m_git;
+  std::unique_ptr<util::ProcessRunner> m_runner = util::make_real_process_runner();
   source::Identity m_identity;
 };
 
@@ -113,7 +133,7 @@ fs::path make_tree(const util::Command& c) {
 
 const std::string k_good_config = "CONFIG_KSM=y\n# CONFIG_MODULES is not set\nCONFIG_NR_CPUS=2\n";
 
-// A fake runner: cp and patch run for real; make olddefconfig writes the
+// A fake runner: cp, patch and git run for real; make olddefconfig writes the
 // .config returned by `config_for(tree)`; make bzImage writes a kernel.
 struct Rig {
   util::TempDir dir{ "kbench-builder" };
@@ -130,7 +150,7 @@ struct Rig {
   void script(FakeProcessRunner& runner) {
     runner.on(
       [](const util::Command& c) {
-        return !c.argv.empty() && (c.argv[0] == "cp" || c.argv[0] == "patch");
+        return !c.argv.empty() && (c.argv[0] == "cp" || c.argv[0] == "patch" || c.argv[0] == "git");
       },
       [this](const util::Command& c) { return real->run(c); });
     runner.on([](const util::Command& c) { return is_make(c, "olddefconfig"); },
@@ -465,6 +485,43 @@ TEST(KbuildBuilderBuildAll, MaterializesAFreshTreeWhenTheBaselineIsNotAPrefix) {
   const std::string ksm = util::read_file(patched / "mm/ksm.c");
   EXPECT_TRUE(contains(ksm, "line 12 changed by B\n")) << ksm;
   EXPECT_FALSE(contains(ksm, "changed by A")) << ksm;
+}
+
+TEST(KbuildBuilderBuildAll, CommitsEachPatchInGitTreesAndRevertsByReset) {
+  Rig rig;
+  FakeSource git_source(/*git=*/true);
+  std::string first_patch_commit;
+  {
+    KernelBuilder builder(rig.fake, git_source, rig.settings());
+    const auto built = builder.build_all(rig.variants());
+    ASSERT_EQ(built.size(), 2u);
+    const fs::path patched = fs::path(makes_of(rig.fake, "bzImage").at(1).argv.at(2));
+    util::Command log;
+    log.argv = { "git", "-C", patched.string(), "log", "--format=%H %s" };
+    const std::string history = rig.real->run(log).output;
+    EXPECT_TRUE(contains(history, " ksm: second change\n")) << history;
+    EXPECT_TRUE(contains(history, " ksm: first change\n")) << history;
+    EXPECT_TRUE(contains(history, " pristine\n")) << history;
+    const auto first = history.find(" ksm: first change");
+    first_patch_commit = history.substr(history.rfind('\n', first) + 1, 40);
+  }
+  const std::vector<Variant> shorter = {
+    { "baseline", patches::Series{} },
+    { "patched", patches::load_series(k_unit / "tiny" / "0001-ksm-first-change.patch") }
+  };
+  FakeProcessRunner again;
+  rig.script(again);
+  KernelBuilder builder(again, git_source, rig.settings());
+  const auto built = builder.build_all(shorter);
+  ASSERT_EQ(built.size(), 2u);
+  EXPECT_EQ(built[1].tree_action, "reused, reverted 1 patch(es)");
+  bool reset = false;
+  for (const auto& c : again.commands) {
+    reset = reset || (has_arg(c.argv, "reset") && has_arg(c.argv, first_patch_commit));
+  }
+  EXPECT_TRUE(reset) << "no git reset to " << first_patch_commit;
+  const fs::path patched = fs::path(makes_of(again, "bzImage").at(0).argv.at(2));
+  EXPECT_FALSE(contains(util::read_file(patched / "mm/ksm.c"), "changed by B"));
 }
 
 } // namespace

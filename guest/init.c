@@ -167,7 +167,7 @@ static void power_off(void) {
 static void finish(const char* state, const char* error_escaped) {
   char cs[128];
   read_small("/sys/devices/system/clocksource/clocksource0/current_clocksource", cs, sizeof cs);
-  emitf("meta clocksource_final=%s", cs[0] ? cs : "unknown");
+  emitf("meta clocksource=%s", cs[0] ? cs : "unknown");
   if (error_escaped && *error_escaped)
     emitf("status state=%s error=%s", state, error_escaped);
   else
@@ -231,8 +231,8 @@ static void emit_meta(const struct cmdline* c) {
   read_small("/sys/devices/system/node/online", nodes, sizeof nodes);
   read_small("/sys/devices/system/cpu/online", cpus, sizeof cpus);
   kb_escape(cmd, sizeof cmd, c->raw);
-  emitf("meta kernel_release=%s kernel_version=%s machine=%s clocksource=%s", rel, ver, u.machine,
-        cs[0] ? cs : "unknown");
+  emitf("meta kernel_release=%s kernel_version=%s machine=%s clocksource_boot=%s", rel, ver,
+        u.machine, cs[0] ? cs : "unknown");
   emitf("meta cpus_online=%s nodes_online=%s cmdline=%s", cpus[0] ? cpus : "unknown",
         nodes[0] ? nodes : "unknown", cmd);
 }

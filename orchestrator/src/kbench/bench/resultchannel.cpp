@@ -246,7 +246,6 @@ public:
                        rec.text("crc").substr(0, 16), stream_crc));
     if (m_r.status == GuestStatus::pending)
       fail("end marker without a final status");
-    m_r.record_count = index;
     m_r.complete = true;
   }
 
@@ -459,10 +458,12 @@ private:
       const auto line = m_bytes.substr(pos, nl - pos);
       const auto seq = m_line - 1;
       const Record rec = decode_line(line, seq);
-      if (rec.type() == "end" && seq > 0)
+      if (rec.type() == "end" && seq > 0) {
         builder.end(rec, seq, stream_crc);
-      else
+      } else {
         builder.apply(rec, seq);
+        result.record_count = seq + 1;
+      }
       stream_crc = crc32_of(stream_crc, m_bytes.substr(pos, len));
       pos += len;
     }

@@ -147,8 +147,8 @@ struct GuestResult {
   std::vector<CorrectnessCheck> checks;
   std::vector<std::string> warnings;                       // "warn" and "error" record texts
   std::optional<std::map<std::string, std::string>> probe; // the "probe" record's fields
-  std::size_t record_count = 0;                            // lines before the end marker
-  bool complete = false; // the end marker arrived and its count and checksum match
+  std::size_t record_count = 0; // valid records read (end excluded), also when truncated
+  bool complete = false;        // the end marker arrived and its count and checksum match
 };
 
 // The bounds a parse enforces on untrusted input (defaults: the k_max_* constants).

@@ -24,9 +24,10 @@ struct ReportWarning {
   std::string text; // the sentence, naming the side (and the metrics it concerns)
 };
 
-// Everything a renderer needs.
+// Everything a renderer needs. It points into the Results of its sides: keep
+// those alive while the Analysis is used.
 struct Analysis {
-  Sides sides;                         // what was compared
+  Sides sides; // what was compared (the Results it points to must outlive the Analysis)
   stats::CompareSettings settings;     // the settings the comparisons used
   std::vector<MetricResult> metrics;   // in report_metrics() order
   std::vector<ReportWarning> warnings; // deduplicated, in a stable order

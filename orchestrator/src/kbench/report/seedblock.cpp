@@ -55,8 +55,9 @@ std::string render_block(const Sides& sides, const MetricSpec& spec) {
 }
 
 std::string side_summary(const Side& side) {
-  return fmt::format("kernel {}, series {}, accelerator {}, scenario {}", kernel_release(side),
-                     series_description(side), accelerator_of(side),
+  const std::string series = series_description(side);
+  return fmt::format("kernel {} {} on {}, scenario {}", kernel_release(side),
+                     series == "none" ? "(no patches)" : "+ " + series, accelerator_of(side),
                      side.results->experiment.scenario.empty() ? "unknown"
                                                                : side.results->experiment.scenario);
 }
@@ -115,7 +116,7 @@ std::string series_description(const Side& side) {
 
 std::string render_header(const Sides& sides) {
   if (sides.kind == "ab") {
-    return fmt::format("kbench ab: {}\n", side_summary(sides.b));
+    return side_summary(sides.b) + "\n";
   }
   std::string out;
   for (const Side* side : { &sides.a, &sides.b }) {

@@ -25,8 +25,8 @@ std::string render_seed_blocks(const bench::Results& results);
 // Side::seed_label), preceded by render_header(sides).
 std::string render_seed_blocks(const Sides& sides);
 
-// Return the header: for `ab` one line "kbench ab: kernel R, series DIR (N
-// patches), accelerator X, scenario S"; for `compare` one such line per side.
+// Return the header: for `ab` one line "kernel R + DIR (N patches) on ACCEL,
+// scenario S"; for `compare` one such line per side ("A: FILE VARIANT: ...").
 std::string render_header(const Sides& sides);
 
 // Return "DIR (N patches)" for the patches `side`'s kernel carries beyond its

@@ -107,13 +107,13 @@ std::string render_text_table(const Analysis& analysis) {
     out += render_row(make_row(m, true));
   }
   out += std::string(k_table_legend) + "\n";
-  out += fmt::format("OK boots: {} {} of {}, {} {} of {}; alpha {}, noise ±{}%, {} resamples\n",
-                     a.label, ok_boot_count(a), side_runs(a).size(), b.label, ok_boot_count(b),
-                     side_runs(b).size(), analysis.settings.alpha, 100.0 * analysis.settings.noise,
-                     analysis.settings.bootstrap.resamples);
-  out += fmt::format("\n%change [{:.0f}% CI]  ratio [{:.0f}% CI]  U test p on per-boot values:\n",
+  out += fmt::format("OK boots: {} {} of {}, {} {} of {}; alpha {}, noise ±{}%\n", a.label,
+                     ok_boot_count(a), side_runs(a).size(), b.label, ok_boot_count(b),
+                     side_runs(b).size(), analysis.settings.alpha, 100.0 * analysis.settings.noise);
+  out += fmt::format("\n%change [{0:.0f}% CI], ratio A/B [{0:.0f}% CI] ({1} bootstrap resamples), "
+                     "U test p:\n",
                      100.0 * analysis.settings.bootstrap.confidence,
-                     100.0 * analysis.settings.bootstrap.confidence);
+                     analysis.settings.bootstrap.resamples);
   for (const auto& m : analysis.metrics) {
     out += detail_line(m, false);
     out += detail_line(m, true);

@@ -127,7 +127,7 @@ TEST(ReportRender, PngAndSvgAreRealImagesThatShowBothSides) {
   }
   const std::string dist = kb::util::read_file(dir.path() / "plots/distribution.svg");
   EXPECT_EQ(dist.rfind("<?xml", 0), 0u);
-  for (const char* label : { ">baseline<", ">patched<", ">walk<", ">lock<", ">samples<" }) {
+  for (const char* label : { ">baseline<", ">patched<", ">walk<", ">lock<", ">stall<" }) {
     EXPECT_NE(dist.find(label), std::string::npos) << label;
   }
   const std::string boots = kb::util::read_file(dir.path() / "plots/per-boot.svg");

@@ -165,6 +165,7 @@ TEST(ReportFormat, FormatsDurationsChangesRatiosAndDeviations) {
   EXPECT_EQ(format_change(0.031), "+3.10%");
   EXPECT_EQ(format_change(42.0), "+4200%");
   EXPECT_EQ(format_change(1.0 / 0.0), "+inf%");
+  EXPECT_EQ(format_ratio(0.0016342), "0.00163x");
   EXPECT_EQ(format_ratio(1.0234), "1.02x");
   EXPECT_EQ(format_ratio(423.27), "423.3x");
   EXPECT_EQ(format_ratio(4230.4), "4230x");
@@ -175,4 +176,14 @@ TEST(ReportFormat, FormatsDurationsChangesRatiosAndDeviations) {
   EXPECT_EQ(format_p(0.00001), "<0.0001");
   EXPECT_EQ(display_width("±5%"), 3u);
   EXPECT_EQ(pad_left("±5%", 5), "  ±5%");
+}
+
+TEST(ReportTable, AMetricWithoutSamplesOnASideSaysNA) {
+  const std::string table = kb::report::render_table(kb::test::results_sample("tiny.json"));
+  EXPECT_NE(
+    table.find("stall mean    2.50 ms ±0.0%       n/a        n/a            n/a  no change\n"),
+    std::string::npos)
+    << table;
+  EXPECT_NE(table.find("stall max  n/a (a side has no samples)\n"), std::string::npos) << table;
+  EXPECT_NE(table.find("  no_data: patched: no samples at all (stall)\n"), std::string::npos);
 }

@@ -45,6 +45,9 @@ std::string format_ratio(double ratio) {
   if (std::isinf(ratio)) {
     return "inf";
   }
+  if (ratio < 0.995) {
+    return fmt::format("{:.3g}x", ratio); // a slowdown: keep 3 significant digits
+  }
   if (ratio < 9.995) {
     return fmt::format("{:.2f}x", ratio);
   }

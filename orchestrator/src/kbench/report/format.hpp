@@ -21,7 +21,7 @@ std::string format_seed_cell(double ns);
 // "+3.10%", "+1234%", "+inf%".
 std::string format_change(double change);
 
-// Return a ratio: "1.02x", "589.6x", "4230x", "inf".
+// Return a ratio: "0.00163x", "1.02x", "589.6x", "4230x", "inf".
 std::string format_ratio(double ratio);
 
 // Return a coefficient of variation (fraction) as "±6.1%" or "±12%".

@@ -97,31 +97,36 @@ Column make_column(const Side& side, const MetricSpec& spec, double x) {
   return col;
 }
 
-std::string distribution_plot_commands(const std::vector<Column>& cols) {
-  std::vector<std::string> parts;
+// Return the plot command: every strip first, then the boxes and medians on
+// top of them; the first strip of each side names the side in the key.
+std::string distribution_plot_commands(const std::vector<Column>& cols, const Sides& sides) {
+  std::vector<std::string> strips;
+  std::vector<std::string> boxes;
+  bool titled[2] = { false, false };
   for (std::size_t i = 0; i < cols.size(); ++i) {
     if (cols[i].box.empty()) {
       continue;
     }
-    const bool a = i % 2 == 0;
-    const char* color = a ? k_color_a : k_color_b;
-    const bool first_of_side =
-      std::none_of(cols.begin(), cols.begin() + static_cast<long>(i), [&](const Column& c) {
-        return !c.box.empty() && (&c - cols.data()) % 2 == (a ? 0 : 1);
-      });
-    parts.push_back(fmt::format("$box{} using 1:3:2:6:5 with candlesticks whiskerbars 0.5 "
-                                "lc rgb '{}' lw 1.2 notitle",
+    const std::size_t side = i % 2;
+    const char* color = side == 0 ? k_color_a : k_color_b;
+    const std::string title =
+      titled[side] ? "notitle" : "title " + quoted(side == 0 ? sides.a.label : sides.b.label);
+    titled[side] = true;
+    // "#AARRGGBB": alpha 0x99 lets the dense strips show through each other.
+    strips.push_back(fmt::format("$strip{} using 1:2 with points pt 7 ps 0.35 lc rgb '#99{}' {}", i,
+                                 color + 1, title));
+    boxes.push_back(fmt::format("$box{} using 1:3:2:6:5 with candlesticks whiskerbars 0.5 "
+                                "lc rgb '{}' lw 1.5 notitle",
                                 i, color));
-    parts.push_back(fmt::format("$box{} using 1:4:4:4:4 with candlesticks lc rgb '{}' lw 2.5 "
+    boxes.push_back(fmt::format("$box{} using 1:4:4:4:4 with candlesticks lc rgb '#222222' lw 3 "
                                 "notitle",
-                                i, color));
-    parts.push_back(fmt::format("$strip{} using 1:2 with points pt 7 ps 0.35 lc rgb '{}' {}", i,
-                                color, first_of_side ? "title " + quoted("samples") : "notitle"));
+                                i));
   }
-  if (parts.empty()) {
+  if (strips.empty()) {
     return "plot 1/0 notitle\n";
   }
-  return "plot " + fmt::format("{}", fmt::join(parts, ", \\\n     ")) + "\n";
+  strips.insert(strips.end(), boxes.begin(), boxes.end());
+  return "plot " + fmt::format("{}", fmt::join(strips, ", \\\n     ")) + "\n";
 }
 
 PlotScript distribution_plot(const Analysis& analysis) {
@@ -144,17 +149,15 @@ PlotScript distribution_plot(const Analysis& analysis) {
     }
   }
   std::string body;
-  body += "set title " +
-          quoted(fmt::format("Every sample of the OK boots: {} (orange) vs {} (blue); box = "
-                             "quartiles, whiskers = min..max, bar = median",
-                             sides.a.label, sides.b.label)) +
-          "\n";
+  body += "set title 'Every sample of the OK boots (box: quartiles, black bar: median, whiskers: "
+          "min to max)'\n";
+  body += "set bmargin 4\n";
   body += "set logscale y 10\nset format y '%g'\nset ylabel 'duration (ms, log scale)'\n";
   body += fmt::format("set xrange [-0.7:{}]\n", cols.empty() ? 1.0 : cols.back().x + 0.7);
   body += "set yrange [*:*]\nset grid ytics mytics lc rgb '#dddddd'\nset boxwidth 0.45\n";
   body += "set xtics scale 0 (" + fmt::format("{}", fmt::join(tics, ", ")) + ")\n";
-  body += "set key top right opaque\nset style fill transparent solid 0.15 border\n";
-  body += distribution_plot_commands(cols);
+  body += "set key top right opaque\nset style fill transparent solid 0.3 border\n";
+  body += distribution_plot_commands(cols, sides);
   std::string script =
     "# kbench: distribution of the samples per side (re-run: gnuplot distribution.gp)\n";
   script += data;
@@ -219,10 +222,16 @@ PlotScript per_boot_plot(const Analysis& analysis) {
     panels += per_boot_panel(analysis, m, data);
   }
   std::string body = "set multiplot layout 1,2 title "
-                     "'Per boot: maximum (solid) and mean (dashed) of each OK boot'\n";
+                     "'Each OK boot (x: boot index): its maximum (solid) and mean (dashed)'\n";
   body += "set logscale y 10\nset format y '%g'\nset ylabel 'duration (ms, log scale)'\n";
-  body += "set xlabel 'boot'\nset xtics 1\nset offsets 0.3, 0.3, 0, 0\n";
-  body += "set grid ytics mytics lc rgb '#dddddd'\nset key bottom right opaque font ',8'\n";
+  int last_boot = 0;
+  for (const Side* side : { &analysis.sides.a, &analysis.sides.b }) {
+    for (const auto* run : side_runs(*side)) {
+      last_boot = std::max(last_boot, run->boot);
+    }
+  }
+  body += fmt::format("set xtics 1\nset xrange [-0.5:{}.5]\n", last_boot);
+  body += "set grid ytics mytics lc rgb '#dddddd'\nset key below horizontal font ',9'\n";
   body += panels + "unset multiplot\n";
   std::string script =
     "# kbench: per-boot maximum and mean per side (re-run: gnuplot per-boot.gp)\n";

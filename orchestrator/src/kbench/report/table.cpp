@@ -59,9 +59,13 @@ Row make_row(const MetricResult& m, bool max) {
 
 std::string detail_line(const MetricResult& m, bool max) {
   const auto& j = max ? m.comparison.max : m.comparison.mean;
-  const std::string change = fmt::format(
-    "{:<10} {} [{}, {}]", m.spec->short_name + (max ? " max" : " mean"),
-    format_change(j.change.point), format_change(j.change.ci.low), format_change(j.change.ci.high));
+  const std::string name = m.spec->short_name + (max ? " max" : " mean");
+  if (m.comparison.baseline.n == 0 || m.comparison.patched.n == 0) {
+    return fmt::format("{:<10} n/a (a side has no samples)\n", name);
+  }
+  const std::string change =
+    fmt::format("{:<10} {} [{}, {}]", name, format_change(j.change.point),
+                format_change(j.change.ci.low), format_change(j.change.ci.high));
   const std::string rest = fmt::format("ratio {} [{}, {}]  p {}", format_ratio(j.ratio.point),
                                        format_ratio(j.ratio.ci.low), format_ratio(j.ratio.ci.high),
                                        format_p(j.test.p_value));

@@ -70,8 +70,14 @@ TEST(ReportMarkdown, ListsBootsFailedChecksAndEscapesPipes) {
   EXPECT_NE(md.find("- patched boot 2, walk 1: check `mappings` failed: mapping 7 of 16"),
             std::string::npos);
   EXPECT_NE(md.find("- **failed_boot**: patched boot 2: CORRECTNESS_FAIL"), std::string::npos);
+  EXPECT_NE(md.find("- **failed_boot**: baseline boot 1: PANIC: Kernel panic - not syncing: "
+                    "&lt;fatal &amp; \"bad\"&gt;"),
+            std::string::npos)
+    << md;
+  EXPECT_NE(md.find("reads &lt;zeros&gt; instead"), std::string::npos);
 }
 
 TEST(ReportMarkdown, CellEscapingKeepsTablesIntact) {
   EXPECT_EQ(kb::report::markdown_cell("x|y\nz"), "x\\|y z");
+  EXPECT_EQ(kb::report::markdown_cell("<fatal & \"bad\">"), "&lt;fatal &amp; \"bad\"&gt;");
 }

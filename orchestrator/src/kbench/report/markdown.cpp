@@ -92,7 +92,7 @@ std::string warnings_section(const Analysis& analysis) {
     return out + "None.\n\n";
   }
   for (const auto& w : analysis.warnings) {
-    out += fmt::format("- **{}**: {}\n", w.kind, w.text);
+    out += fmt::format("- **{}**: {}\n", w.kind, markdown_cell(w.text));
   }
   return out + "\n";
 }
@@ -131,7 +131,9 @@ std::string runs_section(const Analysis& analysis) {
 
 std::string kernel_lines(const Side& side) {
   const auto* k = side_kernel(side);
-  std::string out = fmt::format("### {} ({})\n\n", side.label, side.variant);
+  std::string out = side.label == side.variant
+                      ? fmt::format("### {}\n\n", side.label)
+                      : fmt::format("### {} ({})\n\n", side.label, side.variant);
   if (side.results->kernels.empty() || k == nullptr) {
     return out + "No kernel record.\n\n";
   }
@@ -161,7 +163,10 @@ std::string environment_lines(const Side& side) {
                      e.victim ? "on" : "off", e.boots, e.vcpus, e.memory_mib, e.numa_nodes);
   out += fmt::format("- accelerator: {} (policy {})\n", accelerator_of(side), e.accelerator_policy);
   for (const auto& [key, value] : r.environment) {
-    out += fmt::format("- {}: {}\n", key, value);
+    if (key == "accelerator") {
+      continue; // printed above, with the policy
+    }
+    out += fmt::format("- {}: {}\n", key, markdown_cell(value));
   }
   out +=
     fmt::format("- kernel source: {}\n- initramfs sha256: `{}`\n", r.source, r.initramfs_sha256);
@@ -198,6 +203,12 @@ std::string markdown_cell(std::string_view text) {
   for (const char c : text) {
     if (c == '|') {
       out += "\\|";
+    } else if (c == '<') {
+      out += "&lt;";
+    } else if (c == '>') {
+      out += "&gt;";
+    } else if (c == '&') {
+      out += "&amp;";
     } else if (c == '\n' || c == '\r') {
       out += ' ';
     } else {

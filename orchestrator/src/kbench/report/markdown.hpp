@@ -12,7 +12,8 @@
 
 namespace kbench::report {
 
-// Return `text` safe inside a markdown table cell: '|' escaped, newlines as spaces.
+// Return `text` safe inside a markdown table cell or list item: '|' escaped,
+// '<', '>' and '&' as HTML entities (no raw HTML), newlines as spaces.
 std::string markdown_cell(std::string_view text);
 
 // Return report.md; `plots` name the images (relative to the report's directory, under plots/).

@@ -33,6 +33,7 @@
 #define MAX_ARGS 32
 
 static int g_port = -1;
+static volatile sig_atomic_t g_timed_out;
 static unsigned long g_seq;
 static uint32_t g_stream_crc;
 static char g_out[1 << 16];
@@ -192,6 +193,7 @@ static void fail(const char* fmt, ...) {
 }
 
 struct cmdline {
+  unsigned timeout_s; /* kbench.timeout_s: guest-side deadline, 0 = none */
   char mode[16];
   char trigger[16];
   char* argv[MAX_ARGS + 2];
@@ -201,6 +203,7 @@ struct cmdline {
 
 static void parse_cmdline(struct cmdline* c) {
   static char copy[4096];
+  c->timeout_s = 0;
   snprintf(c->mode, sizeof c->mode, "bench");
   snprintf(c->trigger, sizeof c->trigger, "migrate");
   read_small("/proc/cmdline", c->raw, sizeof c->raw);
@@ -215,6 +218,10 @@ static void parse_cmdline(struct cmdline* c) {
       snprintf(c->mode, sizeof c->mode, "%s", tok + 5);
     if (strncmp(tok, "trigger=", 8) == 0)
       snprintf(c->trigger, sizeof c->trigger, "%s", tok + 8);
+    if (strncmp(tok, "timeout_s=", 10) == 0) {
+      c->timeout_s = (unsigned)strtoul(tok + 10, NULL, 10);
+      continue; /* init's own parameter */
+    }
     if (c->argc < MAX_ARGS)
       c->argv[c->argc++] = tok;
   }
@@ -325,7 +332,7 @@ static void pump(int rfd, char* last_error, size_t cap) {
   int skipping = 0;
   for (;;) {
     ssize_t n = read(rfd, buf + have, sizeof buf - have - 1);
-    if (n < 0 && errno == EINTR)
+    if (n < 0 && errno == EINTR && !g_timed_out)
       continue;
     if (n <= 0)
       break;
@@ -354,6 +361,11 @@ static void pump(int rfd, char* last_error, size_t cap) {
   close(rfd);
 }
 
+static void on_alarm(int sig) {
+  (void)sig;
+  g_timed_out = 1;
+}
+
 static void run_bench(struct cmdline* c) {
   int p[2];
   char last_error[KBENCH_MAX_BODY + 1] = "";
@@ -370,7 +382,19 @@ static void run_bench(struct cmdline* c) {
     _exit(127);
   }
   close(p[1]);
+  if (c->timeout_s > 0) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm; /* no SA_RESTART: the alarm interrupts read() */
+    sigaction(SIGALRM, &sa, NULL);
+    alarm(c->timeout_s);
+  }
   pump(p[0], last_error, sizeof last_error);
+  if (g_timed_out) { /* the child may be stuck in the kernel: do not wait for it */
+    kill(pid, SIGKILL);
+    fail("rmap_benchmark did not finish within kbench.timeout_s=%u s", c->timeout_s);
+  }
+  alarm(0);
   int st = 0;
   while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
   }

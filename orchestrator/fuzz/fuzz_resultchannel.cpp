@@ -29,7 +29,7 @@ std::string framed(std::string_view text) {
 
 void check_invariants(std::string_view bytes) {
   namespace kb = kbench::bench;
-  const kb::ChannelLimits limits{1 << 20, kb::k_max_line_bytes, 20000};
+  const kb::ChannelLimits limits{ 1 << 20, kb::k_max_line_bytes, 20000 };
   const auto parsed = kb::parse_result_channel_lenient(bytes, limits);
   if (!parsed.error && !parsed.result.complete)
     std::abort(); // success always means the end marker was verified

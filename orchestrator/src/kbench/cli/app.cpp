@@ -1,6 +1,9 @@
 #include <kbench/cli/app.hpp>
 
+#include <kbench/cli/abcmd.hpp>
 #include <kbench/cli/buildcmd.hpp>
+#include <kbench/cli/reportcmd.hpp>
+#include <kbench/util/process.hpp>
 #include <kbench/cli/options.hpp>
 #include <kbench/util/error.hpp>
 #include <kbench/util/logging.hpp>
@@ -67,6 +70,38 @@ void add_global_options(CLI::App& app, GlobalOptions& g, int& verbose, bool& qui
   app.add_flag("-q,--quiet", quiet, "Only warnings and errors on stderr");
 }
 
+const char* const k_ab_examples = R"(Examples:
+  kbench ab                                     # the seed experiment on Debian 6.12
+  kbench ab --scenario quick                    # 2,000 VMAs, 16 pages: a fast check
+  kbench ab --source ~/linux --patches my-series/ --boots 5
+  kbench ab --aa --scenario quick --boots 5     # A/A: baseline against itself
+  kbench ab --accel tcg --perf                  # force TCG; print phase timings)";
+
+CLI::App* add_ab_command(CLI::App& app, AbOptions& o) {
+  auto* ab = app.add_subcommand("ab", "Build both kernels, boot them interleaved, tabulate");
+  ab->footer(k_ab_examples);
+  ab->fallthrough();
+  add_kernel_options(*ab, o.kernel);
+  ab->add_option("--scenario", o.scenario, "seed (20,000 VMAs, 256 pages) or quick")
+    ->capture_default_str();
+  ab->add_option("--boots", o.boots, "Boots per variant [default: the scenario's]");
+  ab->add_option("--walks", o.walks, "Walk triggers per boot [default: the scenario's]");
+  ab->add_option("--vmas", o.vmas, "VMAs sharing the anon_vma [default: the scenario's]");
+  ab->add_option("--dup-pages", o.dup_pages, "Pages merged into the KSM page");
+  ab->add_option("--trigger", o.trigger, "migrate | compact | swap");
+  ab->add_option("--accel", o.accelerator, "auto | kvm | tcg")->capture_default_str();
+  ab->add_option("--vcpus", o.vcpus, "Guest vCPUs")->capture_default_str();
+  ab->add_option("--memory", o.memory_mib, "Guest memory in MiB")->capture_default_str();
+  ab->add_option("--boot-timeout", o.boot_timeout_s, "Seconds from QEMU start to init")
+    ->capture_default_str();
+  ab->add_option("--run-timeout", o.run_timeout_s,
+                 "Seconds from init to complete results [default: from the scenario]");
+  ab->add_flag("--aa", o.aa, "A/A run: the patched variant is the baseline");
+  ab->add_option("--results-dir", o.results_dir,
+                 "Where results go [default: ./kbench-results/ab-<time>]");
+  return ab;
+}
+
 int dispatch(int argc, char** argv) {
   CLI::App app{"kbench: A/B performance runs of Linux kernel patches under QEMU", "kbench"};
   app.footer(k_exit_codes);
@@ -83,6 +118,29 @@ int dispatch(int argc, char** argv) {
   build->fallthrough();
   add_kernel_options(*build, build_options);
 
+  AbOptions ab_options;
+  auto* ab = add_ab_command(app, ab_options);
+  std::filesystem::path report_input;
+  std::filesystem::path report_out;
+  auto* report = app.add_subcommand("report", "Re-render every report from a results.json");
+  report->add_option("results", report_input, "Results directory or results.json")->required();
+  report->add_option("-o,--output", report_out, "Directory for the reports [default: beside it]");
+  report->fallthrough();
+  std::filesystem::path compare_a;
+  std::filesystem::path compare_b;
+  std::string variant_a = "patched";
+  std::string variant_b = "patched";
+  auto* compare = app.add_subcommand("compare", "Compare a variant of two results files");
+  compare->add_option("a", compare_a, "First results (directory or results.json)")->required();
+  compare->add_option("b", compare_b, "Second results (directory or results.json)")->required();
+  compare->add_option("--variant-a", variant_a, "Variant of the first file")->capture_default_str();
+  compare->add_option("--variant-b", variant_b, "Variant of the second file")->capture_default_str();
+  compare->add_option("-o,--output", report_out, "Directory for the comparison reports");
+  compare->fallthrough();
+
+  std::vector<std::string> words(argv, argv + argc);
+  words[0] = "kbench";
+  global.command_line = util::format_argv(words);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -95,6 +153,15 @@ int dispatch(int argc, char** argv) {
   util::init_logging(global.verbosity);
   if (build->parsed()) {
     return run_build(global, build_options);
+  }
+  if (ab->parsed()) {
+    return run_ab(global, ab_options);
+  }
+  if (report->parsed()) {
+    return run_report(report_input, report_out);
+  }
+  if (compare->parsed()) {
+    return run_compare(compare_a, compare_b, variant_a, variant_b, report_out);
   }
   return static_cast<int>(ExitCode::usage);
 }

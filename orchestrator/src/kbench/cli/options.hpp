@@ -18,6 +18,7 @@ struct GlobalOptions {
   std::filesystem::path cache_dir;
   int jobs = 0; // 0 = number of cores
   util::Verbosity verbosity = util::Verbosity::normal;
+  std::string command_line; // the whole command line, for reproducer lines
 };
 
 // Options that choose the kernels to build.

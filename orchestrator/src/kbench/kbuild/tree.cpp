@@ -35,6 +35,35 @@ void run_checked(util::ProcessRunner& runner, std::vector<std::string> argv, con
   }
 }
 
+// kbuild builds tools/objtool with absolute paths and records them in the
+// tools' .cmd files; after a tree is copied they would not match the new
+// location, objtool would be rebuilt and, since every object depends on it,
+// the whole kernel with it. Point those records at the new tree, keeping
+// their mtimes, so the copy is as up to date as its donor.
+void relocate_tool_records(const fs::path& out_dir, const std::string& from, const std::string& to) {
+  const fs::path tools = out_dir / "tools";
+  if (!fs::exists(tools)) {
+    return;
+  }
+  for (const auto& entry : fs::recursive_directory_iterator(tools)) {
+    const auto name = entry.path().filename().string();
+    if (!entry.is_regular_file() || name.size() < 5 || name.front() != '.' ||
+        name.substr(name.size() - 4) != ".cmd") {
+      continue;
+    }
+    std::string text = util::read_file(entry.path());
+    if (text.find(from) == std::string::npos) {
+      continue;
+    }
+    for (auto pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos + to.size())) {
+      text.replace(pos, from.size(), to);
+    }
+    const auto mtime = fs::last_write_time(entry.path());
+    util::write_file_atomic(entry.path(), text);
+    fs::last_write_time(entry.path(), mtime);
+  }
+}
+
 std::size_t common_prefix(const std::vector<std::string>& applied, const patches::Series& series) {
   std::size_t n = 0;
   while (n < applied.size() && n < series.patches.size() &&
@@ -103,6 +132,7 @@ std::string VariantTree::prepare(source::KernelSource& source, const patches::Se
       util::create_directories(m_root);
       run_checked(m_runner, {"cp", "-a", "--reflink=auto", donor->root().string() + "/.",
                              m_root.string()}, {}, ExitCode::infra);
+      relocate_tool_records(out_dir(), donor->root().string(), m_root.string());
       s = state();
       done = "copied from " + donor->root().filename().string();
     } else {

@@ -8,7 +8,10 @@
 #include <boost/process/extend.hpp>
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <csignal>
+#include <cstdio>
+#include <cstring>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -84,10 +87,18 @@ public:
     std::vector<std::string> args(command.argv.begin() + 1, command.argv.end());
     const auto exe = resolve_program(command.argv.front());
     const auto cwd = command.cwd.empty() ? std::filesystem::current_path() : command.cwd;
+    // Append, never truncate: several commands may share one log.
+    m_output = std::fopen(m_output_path.c_str(), "ae");
+    if (m_output == nullptr) {
+      throw Error(ExitCode::infra, fmt::format("cannot open {}: {}", m_output_path.string(),
+                                               std::strerror(errno)));
+    }
     std::error_code ec;
     m_child = bp::child(bp::exe = exe.string(), bp::args = args, bp::std_in < bp::null,
-                        (bp::std_out & bp::std_err) > boost::filesystem::path(m_output_path.string()),
-                        bp::start_dir = cwd.string(), env, ChildSetup{}, ec);
+                        (bp::std_out & bp::std_err) > m_output, bp::start_dir = cwd.string(),
+                        env, ChildSetup{}, ec);
+    std::fclose(m_output);
+    m_output = nullptr;
     if (ec) {
       throw Error(ExitCode::infra,
                   fmt::format("cannot start {}: {}", format_argv(command.argv), ec.message()));
@@ -159,6 +170,7 @@ private:
   Clock::time_point m_start;
   std::unique_ptr<TempFile> m_capture;
   std::filesystem::path m_output_path;
+  std::FILE* m_output = nullptr;
   bp::child m_child;
   int m_pid = -1;
   std::optional<CommandResult> m_result;

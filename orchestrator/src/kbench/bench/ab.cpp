@@ -1,0 +1,203 @@
+#include <kbench/bench/ab.hpp>
+
+#include <kbench/bench/resultchannel.hpp>
+#include <kbench/bench/runrecord.hpp>
+#include <kbench/bench/scenario.hpp>
+#include <kbench/util/error.hpp>
+#include <kbench/util/fs.hpp>
+#include <kbench/util/signals.hpp>
+#include <kbench/util/timer.hpp>
+#include <kbench/vm/kvm_probe.hpp>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <sys/utsname.h>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <ctime>
+
+namespace kbench::bench {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+std::string host_cpu() {
+  const std::string cpuinfo = util::read_file_or_empty("/proc/cpuinfo");
+  const auto pos = cpuinfo.find("model name");
+  if (pos == std::string::npos) {
+    return "unknown";
+  }
+  const auto colon = cpuinfo.find(':', pos);
+  const auto nl = cpuinfo.find('\n', pos);
+  return cpuinfo.substr(colon + 2, nl - colon - 2);
+}
+
+std::string host_kernel() {
+  struct utsname u {};
+  return ::uname(&u) == 0 ? std::string(u.release) : "unknown";
+}
+
+KernelRecord kernel_record(const kbuild::BuiltKernel& built) {
+  KernelRecord k;
+  k.variant = built.variant;
+  k.bzimage = built.kernel.bzimage.string();
+  k.bzimage_sha256 = built.kernel.bzimage_sha256;
+  k.config_sha256 = built.kernel.config_sha256;
+  k.release = built.kernel.kernel_release;
+  k.key = built.kernel.key;
+  k.cache_hit = built.cache_hit;
+  k.build_seconds = built.seconds;
+  for (const auto& p : built.kernel.meta.value("series", nlohmann::json::array())) {
+    k.series.push_back({p.value("file", ""), p.value("sha256", ""), p.value("subject", "")});
+  }
+  return k;
+}
+
+std::string describe_run(const RunRecord& r) {
+  if (r.outcome != "OK") {
+    return fmt::format("{}: {}", r.outcome, r.reason);
+  }
+  const auto max_walk = r.walk_ns.empty() ? 0 : *std::max_element(r.walk_ns.begin(), r.walk_ns.end());
+  return fmt::format("OK in {:.1f}s (benchmark {:.1f}s): {} VMAs, {} walk samples, max walk {:.2f} ms",
+                     r.phases.at("total"), r.phases.at("benchmark"), r.vmas_real, r.walk_ns.size(),
+                     static_cast<double>(max_walk) / 1e6);
+}
+
+} // namespace
+
+AbRunner::AbRunner(kbuild::KernelBuilder& builder, std::vector<kbuild::Variant> variants,
+                   vm::VmRunner& vms, AbSettings settings)
+  : m_builder(builder), m_variants(std::move(variants)), m_vms(vms),
+    m_settings(std::move(settings)) {}
+
+Results AbRunner::run() {
+  const auto start = Clock::now();
+  util::create_directories(m_settings.results_dir);
+  util::write_file_atomic(m_settings.results_dir / k_incomplete_marker,
+                          "this run has not finished (or was interrupted)\n");
+  m_results.kbench_version = KBENCH_VERSION;
+  m_results.created = utc_now();
+  m_results.experiment = m_settings.experiment;
+  m_results.experiment.accelerator_policy = std::string(vm::to_string(m_settings.accelerator_policy));
+  m_results.source = m_settings.source_description;
+  m_results.reproducer = m_settings.reproducer;
+  m_results.environment = {{"host_kernel", host_kernel()}, {"host_cpu", host_cpu()}};
+
+  build_kernels();
+  build_initramfs();
+  choose_accelerator();
+  boot_all();
+
+  const double total = since(start);
+  m_results.phases["guest"] = m_guest_seconds;
+  m_results.phases["total"] = total;
+  m_results.phases["overhead"] = total - m_guest_seconds - m_results.phases["build"];
+  m_results.complete = true;
+  save();
+  fs::remove(m_settings.results_dir / k_incomplete_marker);
+  return m_results;
+}
+
+void AbRunner::build_kernels() {
+  const auto start = Clock::now();
+  const auto built = m_builder.build_all(m_variants);
+  m_results.phases["build"] = since(start);
+  for (const auto& b : built) {
+    m_results.kernels.push_back(kernel_record(b));
+    m_results.environment["compiler"] = b.kernel.meta.value("toolchain", "");
+    if (fs::exists(b.kernel.build_log)) {
+      fs::copy_file(b.kernel.build_log, m_settings.results_dir / ("build-" + b.variant + ".log"),
+                    fs::copy_options::overwrite_existing);
+    }
+  }
+}
+
+void AbRunner::build_initramfs() {
+  const auto start = Clock::now();
+  m_initramfs = m_settings.results_dir / "initramfs.cpio.gz";
+  m_results.initramfs_sha256 = initramfs::build_guest_initramfs(m_settings.guest, m_initramfs);
+  m_results.phases["initramfs"] = since(start);
+}
+
+void AbRunner::choose_accelerator() {
+  const auto start = Clock::now();
+  const auto spec = spec_for(m_results.kernels.front(), m_settings.results_dir / "runs");
+  m_accelerator = vm::decide_accelerator(m_settings.accelerator_policy, spec, m_vms);
+  m_results.environment["accelerator"] = std::string(vm::to_string(m_accelerator.accelerator));
+  m_results.environment["accelerator_reason"] = m_accelerator.reason;
+  m_results.phases["accelerator"] = since(start);
+  spdlog::info("accelerator: {} ({})", vm::to_string(m_accelerator.accelerator),
+               m_accelerator.reason);
+}
+
+void AbRunner::boot_all() {
+  const auto start = Clock::now();
+  const int boots = m_settings.experiment.boots;
+  for (int boot = 0; boot < boots; ++boot) {
+    for (const auto& kernel : m_results.kernels) {
+      m_results.runs.push_back(boot_once(kernel, boot));
+      save();
+      const auto& r = m_results.runs.back();
+      spdlog::info("[{} {}/{}] {}", r.variant, boot + 1, boots, describe_run(r));
+      if (r.outcome == "INTERRUPTED") {
+        m_results.phases["runs"] = since(start);
+        save();
+        throw Interrupted(util::interrupt_signal() != 0 ? util::interrupt_signal() : SIGINT);
+      }
+    }
+  }
+  m_results.phases["runs"] = since(start);
+}
+
+RunRecord AbRunner::boot_once(const KernelRecord& kernel, int boot) {
+  const fs::path work = m_settings.results_dir / "runs" / fmt::format("{}-{}", kernel.variant, boot);
+  util::remove_all(work);
+  const vm::VmRun run = m_vms.run(spec_for(kernel, work));
+  m_guest_seconds += static_cast<double>(run.timings.total.count()) / 1000.0;
+  if (!run.qemu_version.empty()) {
+    m_results.environment["qemu_version"] = run.qemu_version;
+  }
+  const std::string capture = util::read_file_or_empty(run.results_file);
+  const ChannelParse parse = parse_result_channel_lenient(capture);
+  return make_run_record(kernel.variant, boot, run, parse, m_settings.results_dir);
+}
+
+vm::VmSpec AbRunner::spec_for(const KernelRecord& kernel, const fs::path& work_dir) const {
+  vm::VmSpec spec;
+  spec.kernel = kernel.bzimage;
+  spec.initrd = m_initramfs;
+  spec.extra_cmdline = guest_cmdline(m_settings.experiment);
+  spec.vcpus = m_settings.experiment.vcpus;
+  spec.memory_mib = m_settings.experiment.memory_mib;
+  spec.numa_nodes = m_settings.experiment.numa_nodes;
+  spec.accelerator = m_accelerator.accelerator;
+  spec.work_dir = work_dir;
+  spec.deadlines = m_settings.deadlines;
+  spec.results_complete = [](std::string_view bytes) { return result_channel_complete(bytes); };
+  return spec;
+}
+
+void AbRunner::save() const {
+  write_results(m_results, m_settings.results_dir / "results.json");
+}
+
+} // namespace kbench::bench

@@ -1,0 +1,63 @@
+// The A/B run: build both kernels, build the initramfs, choose the
+// accelerator once, boot baseline and patched interleaved (A B A B ...),
+// classify every boot and collect every sample into results.json.
+#pragma once
+
+#include <kbench/bench/results.hpp>
+#include <kbench/initramfs/cpio.hpp>
+#include <kbench/kbuild/builder.hpp>
+#include <kbench/vm/accelerator.hpp>
+#include <kbench/vm/vm_runner.hpp>
+#include <kbench/vm/vm_spec.hpp>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace kbench::bench {
+
+// How an A/B run is done.
+struct AbSettings {
+  Experiment experiment;
+  std::filesystem::path results_dir; // created; holds results.json, logs, runs/
+  vm::AcceleratorPolicy accelerator_policy = vm::AcceleratorPolicy::automatic;
+  vm::Deadlines deadlines;
+  initramfs::GuestImage guest;       // the static init and benchmark binaries
+  std::string source_description;
+  std::string reproducer;            // the command line that repeats this run
+};
+
+// Name of the marker file present in a results directory until the run completed.
+inline constexpr const char* k_incomplete_marker = "INCOMPLETE";
+
+// Runs an A/B comparison; see the file comment.
+class AbRunner {
+public:
+  AbRunner(kbuild::KernelBuilder& builder, std::vector<kbuild::Variant> variants,
+           vm::VmRunner& vms, AbSettings settings);
+
+  // Run everything and return the results (also written to results.json,
+  // after every boot). Throws kbench::Interrupted after recording the
+  // interrupted boot; build errors propagate as they are.
+  Results run();
+
+private:
+  void build_kernels();
+  void build_initramfs();
+  void choose_accelerator();
+  void boot_all();
+  RunRecord boot_once(const KernelRecord& kernel, int boot);
+  vm::VmSpec spec_for(const KernelRecord& kernel, const std::filesystem::path& work_dir) const;
+  void save() const;
+
+  kbuild::KernelBuilder& m_builder;
+  std::vector<kbuild::Variant> m_variants;
+  vm::VmRunner& m_vms;
+  AbSettings m_settings;
+  Results m_results;
+  std::filesystem::path m_initramfs;
+  vm::AcceleratorDecision m_accelerator;
+  double m_guest_seconds = 0;
+};
+
+} // namespace kbench::bench

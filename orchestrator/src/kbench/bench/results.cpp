@@ -1,0 +1,100 @@
+#include <kbench/bench/results.hpp>
+
+#include <kbench/util/error.hpp>
+#include <kbench/util/fs.hpp>
+
+#include <fmt/format.h>
+
+namespace kbench::bench {
+
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Experiment, scenario, vmas, dup_pages, walks,
+                                                trigger, seed, victim, boots, vcpus, memory_mib,
+                                                numa_nodes, accelerator_policy)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PatchRecord, file, sha256, subject)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(KernelRecord, variant, bzimage, bzimage_sha256,
+                                                config_sha256, release, key, cache_hit,
+                                                build_seconds, series)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CheckRecord, walk, name, ok, detail)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RunRecord, variant, boot, outcome, reason,
+                                                accelerator, phases, guest_status, guest_error,
+                                                method, kernel_release, clocksource,
+                                                vmas_requested, vmas_real, pages_shared,
+                                                pages_sharing, merge_ms, trace_overrun,
+                                                trace_dropped, walk_ns, lock_hold_ns,
+                                                victim_stall_ns, trigger_ns, victim_count,
+                                                victim_max_ns, checks, warnings, backtrace,
+                                                work_dir, qemu_argv)
+
+nlohmann::json to_json(const Results& r) {
+  return {{"schema", "kbench-results"},
+          {"version", r.version},
+          {"complete", r.complete},
+          {"kbench_version", r.kbench_version},
+          {"created", r.created},
+          {"experiment", r.experiment},
+          {"environment", r.environment},
+          {"source", r.source},
+          {"kernels", r.kernels},
+          {"initramfs_sha256", r.initramfs_sha256},
+          {"runs", r.runs},
+          {"phases", r.phases},
+          {"reproducer", r.reproducer}};
+}
+
+Results results_from_json(const nlohmann::json& j, const std::string& origin) {
+  try {
+    if (j.value("schema", "") != "kbench-results") {
+      throw Error(ExitCode::invalid_config,
+                  fmt::format("{}: not a kbench results file (no \"schema\": \"kbench-results\")",
+                              origin));
+    }
+    Results r;
+    r.version = j.at("version").get<int>();
+    if (r.version != k_results_version) {
+      throw Error(ExitCode::invalid_config,
+                  fmt::format("{}: results version {} is not supported (this kbench reads {})",
+                              origin, r.version, k_results_version));
+    }
+    r.complete = j.value("complete", false);
+    r.kbench_version = j.value("kbench_version", "");
+    r.created = j.value("created", "");
+    r.experiment = j.at("experiment").get<Experiment>();
+    r.environment = j.value("environment", std::map<std::string, std::string>{});
+    r.source = j.value("source", "");
+    r.kernels = j.at("kernels").get<std::vector<KernelRecord>>();
+    r.initramfs_sha256 = j.value("initramfs_sha256", "");
+    r.runs = j.at("runs").get<std::vector<RunRecord>>();
+    r.phases = j.value("phases", std::map<std::string, double>{});
+    r.reproducer = j.value("reproducer", "");
+    return r;
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(ExitCode::invalid_config, fmt::format("{}: {}", origin, e.what()));
+  }
+}
+
+Results read_results(const std::filesystem::path& path) {
+  const std::string text = util::read_file(path);
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw Error(ExitCode::invalid_config, fmt::format("{}: {}", path.string(), e.what()));
+  }
+  return results_from_json(j, path.string());
+}
+
+void write_results(const Results& results, const std::filesystem::path& path) {
+  util::write_file_atomic(path, to_json(results).dump(1) + "\n");
+}
+
+std::vector<const RunRecord*> ok_runs(const Results& results, const std::string& variant) {
+  std::vector<const RunRecord*> runs;
+  for (const auto& run : results.runs) {
+    if (run.variant == variant && run.outcome == "OK") {
+      runs.push_back(&run);
+    }
+  }
+  return runs;
+}
+
+} // namespace kbench::bench

@@ -1,0 +1,33 @@
+// `kbench ab`: the one-command A/B run (build, boot interleaved, measure,
+// tabulate), printing the seed-format blocks and the statistics table.
+#pragma once
+
+#include <kbench/cli/options.hpp>
+
+#include <filesystem>
+#include <string>
+
+namespace kbench::cli {
+
+// Options of `kbench ab` beyond the kernel options.
+struct AbOptions {
+  KernelOptions kernel;
+  std::string scenario = "seed";
+  int boots = 0;             // 0 = the scenario's
+  long walks = 0;            // 0 = the scenario's
+  long vmas = 0;             // 0 = the scenario's
+  long dup_pages = 0;        // 0 = the scenario's
+  std::string trigger;       // "" = the scenario's
+  std::string accelerator = "auto";
+  int vcpus = 2;
+  int memory_mib = 2048;
+  int boot_timeout_s = 180;
+  int run_timeout_s = 0;     // 0 = derived from the scenario
+  bool aa = false;           // baseline against itself
+  std::filesystem::path results_dir;
+};
+
+// Run `kbench ab`; return the exit code (0 when every boot was OK).
+int run_ab(const GlobalOptions& global, const AbOptions& options);
+
+} // namespace kbench::cli

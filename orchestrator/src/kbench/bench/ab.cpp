@@ -51,6 +51,24 @@ std::string host_cpu() {
   return cpuinfo.substr(colon + 2, nl - colon - 2);
 }
 
+// Return the host's TSC frequency in kHz from /proc/cpuinfo, or 0. Under TCG
+// the guest's TSC runs at the host's rate, but a loaded host can make the
+// guest's PIT calibration wrong by 10x, and with it every ns figure; the
+// kernel's tsc_early_khz= pins it.
+long host_tsc_khz() {
+  const std::string cpuinfo = util::read_file_or_empty("/proc/cpuinfo");
+  const auto pos = cpuinfo.find("cpu MHz");
+  if (pos == std::string::npos) {
+    return 0;
+  }
+  const auto colon = cpuinfo.find(':', pos);
+  try {
+    return static_cast<long>(std::stod(cpuinfo.substr(colon + 1, 32)) * 1000.0);
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
 std::string host_kernel() {
   struct utsname u {};
   return ::uname(&u) == 0 ? std::string(u.release) : "unknown";
@@ -186,6 +204,11 @@ vm::VmSpec AbRunner::spec_for(const KernelRecord& kernel, const fs::path& work_d
   spec.kernel = kernel.bzimage;
   spec.initrd = m_initramfs;
   spec.extra_cmdline = guest_cmdline(m_settings.experiment);
+  if (m_accelerator.accelerator == vm::Accelerator::tcg) {
+    if (const long khz = host_tsc_khz(); khz > 0) {
+      spec.extra_cmdline += fmt::format(" tsc_early_khz={}", khz);
+    }
+  }
   spec.vcpus = m_settings.experiment.vcpus;
   spec.memory_mib = m_settings.experiment.memory_mib;
   spec.numa_nodes = m_settings.experiment.numa_nodes;

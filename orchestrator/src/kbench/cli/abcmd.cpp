@@ -53,6 +53,8 @@ fs::path default_results_dir() {
   return fs::current_path() / "kbench-results" / name;
 }
 
+} // namespace
+
 initramfs::GuestImage guest_image() {
   const char* dir = std::getenv("KBENCH_GUEST_DIR");
   if (dir != nullptr && *dir != '\0') {
@@ -60,6 +62,14 @@ initramfs::GuestImage guest_image() {
   }
   return {KBENCH_GUEST_INIT, KBENCH_GUEST_RMAP_BENCHMARK};
 }
+
+int run_initramfs(const fs::path& output) {
+  const std::string sha = initramfs::build_guest_initramfs(guest_image(), output);
+  fmt::print("{}  {}\n", sha, output.string());
+  return 0;
+}
+
+namespace {
 
 int exit_code_of(const bench::Results& results) {
   ExitCode code = ExitCode::ok;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <kbench/cli/options.hpp>
+#include <kbench/initramfs/cpio.hpp>
 
 #include <filesystem>
 #include <string>
@@ -26,6 +27,12 @@ struct AbOptions {
   bool aa = false;           // baseline against itself
   std::filesystem::path results_dir;
 };
+
+// Run `kbench initramfs -o FILE`: build the guest image, print its sha256.
+int run_initramfs(const std::filesystem::path& output);
+
+// Return the static guest binaries ($KBENCH_GUEST_DIR, else the build's).
+initramfs::GuestImage guest_image();
 
 // Run `kbench ab`; return the exit code (0 when every boot was OK).
 int run_ab(const GlobalOptions& global, const AbOptions& options);

@@ -138,6 +138,12 @@ int dispatch(int argc, char** argv) {
   compare->add_option("-o,--output", report_out, "Directory for the comparison reports");
   compare->fallthrough();
 
+  std::filesystem::path initramfs_out;
+  auto* initramfs_cmd =
+    app.add_subcommand("initramfs", "Build the guest initramfs (reproducibly) and print its sha256");
+  initramfs_cmd->add_option("-o,--output", initramfs_out, "Output file")->required();
+  initramfs_cmd->fallthrough();
+
   std::vector<std::string> words(argv, argv + argc);
   words[0] = "kbench";
   global.command_line = util::format_argv(words);
@@ -156,6 +162,9 @@ int dispatch(int argc, char** argv) {
   }
   if (ab->parsed()) {
     return run_ab(global, ab_options);
+  }
+  if (initramfs_cmd->parsed()) {
+    return run_initramfs(initramfs_out);
   }
   if (report->parsed()) {
     return run_report(report_input, report_out);

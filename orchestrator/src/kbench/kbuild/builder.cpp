@@ -330,8 +330,15 @@ std::vector<PlannedCommand> KernelBuilder::plan(const std::vector<Variant>& vari
   for (const auto& variant : variants) {
     const fs::path tree = tree_dir(variant.name);
     const auto env = make_command(tree, {}, {}).env;
-    commands.push_back({variant.name, "generate the base config",
-                        make_argv(tree, {m_settings.base_config}), env});
+    if (m_settings.base_config.find('/') == std::string::npos) {
+      commands.push_back({variant.name, "generate the base config",
+                          make_argv(tree, {m_settings.base_config}), env});
+    } else {
+      // configure() copies a base config file; it is no make target.
+      commands.push_back({variant.name, "copy the base config",
+                          {"cp", m_settings.base_config, (tree / k_out_dir / ".config").string()},
+                          {}});
+    }
     commands.push_back({variant.name, "finish the merged config",
                         make_argv(tree, {"olddefconfig"}), env});
     commands.push_back({variant.name, "build the kernel", make_argv(tree, {"bzImage"}), env});

@@ -85,10 +85,6 @@ TEST(UtilReadFile, NamesTheMissingPathWithAnInfraError) {
 }
 
 TEST(UtilReadFile, FailsOnADirectoryInsteadOfReturningNothing) {
-  KBENCH_SKIP_BUG("fs.cpp read_file() of a directory returns \"\" instead of throwing: "
-                  "std::ifstream opens a directory and the read error (EISDIR) is never "
-                  "checked. Fix: fail when in.bad() after reading (or fstat() and require "
-                  "S_ISREG)");
   TempDir dir("kbench-fs");
   const auto e = error_of([&] { read_file(dir.path()); });
   EXPECT_EQ(e.code(), ExitCode::infra);

@@ -1,12 +1,11 @@
-#include <kbench/util/fs.hpp>
-
 #include <kbench/util/error.hpp>
+#include <kbench/util/fs.hpp>
 
 #include <fmt/format.h>
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -74,8 +73,16 @@ std::string read_file(const fs::path& path) {
   if (!in) {
     throw_io("cannot read", path, errno);
   }
+  // std::ifstream opens a directory and then reads nothing without an error.
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    throw_io("cannot read", path, EISDIR);
+  }
   std::ostringstream buffer;
   buffer << in.rdbuf();
+  if (in.bad()) {
+    throw_io("cannot read", path, errno);
+  }
   return buffer.str();
 }
 

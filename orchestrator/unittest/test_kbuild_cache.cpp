@@ -214,12 +214,6 @@ TEST(KbuildKernelCache, IgnoresADamagedIndexEntry) {
 }
 
 TEST(KbuildKernelCache, NamesAMissingBuildOutputWithAKbenchError) {
-  KBENCH_SKIP_BUG("cache.cpp KernelCache::store() copies with std::filesystem::copy_file, so a "
-                  "missing bzImage (make exited 0 without producing it) escapes as "
-                  "std::filesystem::filesystem_error instead of kbench::Error (main() reports "
-                  "\"internal error\", exit 11 instead of a build error). Fix: check the outputs "
-                  "exist first and throw "
-                  "Error(ExitCode::build, \"<path> was not produced\"), or wrap the copies");
   util::TempDir root("kbench-cache");
   util::TempDir build("kbench-build");
   const KernelCache cache(root.path());

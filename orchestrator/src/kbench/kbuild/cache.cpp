@@ -1,5 +1,4 @@
 #include <kbench/kbuild/cache.hpp>
-
 #include <kbench/util/error.hpp>
 #include <kbench/util/fs.hpp>
 #include <kbench/util/hash.hpp>
@@ -10,6 +9,26 @@
 namespace kbench::kbuild {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// Throw a build error unless the build produced `path`.
+void require_output(const fs::path& path) {
+  if (!fs::is_regular_file(path)) {
+    throw Error(ExitCode::build, fmt::format("{} was not produced by the build", path.string()));
+  }
+}
+
+// Copy `from` to `to`, turning a filesystem error into a kbench::Error.
+void copy_into_cache(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  if (!fs::copy_file(from, to, ec)) {
+    throw Error(ExitCode::infra, fmt::format("cannot copy {} into the kernel cache ({}): {}",
+                                             from.string(), to.string(), ec.message()));
+  }
+}
+
+} // namespace
 
 std::string InputKey::hash() const {
   return util::Sha256()
@@ -64,7 +83,8 @@ std::optional<CachedKernel> KernelCache::find(const std::string& key) const {
     return std::nullopt;
   }
   if (util::sha256_file(dir / "bzImage") != kernel.bzimage_sha256) {
-    spdlog::warn("ignoring cache entry {}: bzImage does not match its recorded sha256", dir.string());
+    spdlog::warn("ignoring cache entry {}: bzImage does not match its recorded sha256",
+                 dir.string());
     return std::nullopt;
   }
   kernel.key = key;
@@ -81,14 +101,16 @@ void KernelCache::link_inputs(const std::string& input_hash, const std::string& 
 
 CachedKernel KernelCache::store(const std::string& key, const std::string& input_hash,
                                 const BuildOutputs& outputs, nlohmann::json meta) const {
+  require_output(outputs.bzimage);
+  require_output(outputs.config);
   util::TempDir tmp(".store-" + key.substr(0, 16), m_root / "kernels");
-  fs::copy_file(outputs.bzimage, tmp.path() / "bzImage");
-  fs::copy_file(outputs.config, tmp.path() / "config");
+  copy_into_cache(outputs.bzimage, tmp.path() / "bzImage");
+  copy_into_cache(outputs.config, tmp.path() / "config");
   if (fs::exists(outputs.build_log)) {
-    fs::copy_file(outputs.build_log, tmp.path() / "build.log");
+    copy_into_cache(outputs.build_log, tmp.path() / "build.log");
   }
   if (!outputs.system_map.empty() && fs::exists(outputs.system_map)) {
-    fs::copy_file(outputs.system_map, tmp.path() / "System.map");
+    copy_into_cache(outputs.system_map, tmp.path() / "System.map");
   }
   meta["key"] = key;
   meta["bzimage_sha256"] = util::sha256_file(tmp.path() / "bzImage");

@@ -278,10 +278,6 @@ TEST(PatchesPreflight, FailsForAPatchThatIsAlreadyApplied) {
 }
 
 TEST(PatchesPreflight, CopiesTheOldNameOfARenamedFile) {
-  KBENCH_SKIP_BUG("apply.cpp copy_touched_files copies only Series::touched_files(), the "
-                  "'+++' (new) names; a patch that renames and edits a file ('--- a/old.c', '+++ "
-                  "b/new.c') finds no old.c in the scratch tree and preflight fails. Fix: record "
-                  "the '---' names too (Patch::old_files) and copy both");
   auto runner = util::make_real_process_runner();
   util::TempDir dir("kbench-preflight-test");
   util::write_file_atomic(

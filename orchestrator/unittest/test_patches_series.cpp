@@ -89,9 +89,6 @@ TEST(PatchesParsePatch, ReadsTheHunksOfTheSecondRealPatch) {
 }
 
 TEST(PatchesParsePatch, JoinsAFoldedSubjectHeader) {
-  KBENCH_SKIP_BUG("series.cpp Parser::line takes only the first line of a folded (RFC 2822) "
-                  "Subject: header; patches/ksm-rmap-walk/0002 has 'Subject: ... suitable page\\n "
-                  "index' and gets the subject '... suitable page'");
   const Patch p = parse_patch(util::read_file(k_ksm2), k_ksm2);
   EXPECT_EQ(p.subject, "[PATCH 2/2] ksm: Optimize rmap_walk_ksm by passing a suitable page index");
 }
@@ -144,9 +141,6 @@ TEST(PatchesParsePatch, StripsTimestampsAfterATabInFileHeaders) {
 }
 
 TEST(PatchesParsePatch, DoesNotTakeRemovedLinesStartingWithDashDashForFileHeaders) {
-  KBENCH_SKIP_BUG("series.cpp Parser::line treats every line starting with '--- ' or '+++ ' "
-                  "as a file header, also inside a hunk body (a removed line '-- x' or an added "
-                  "line '++ x'); later hunks are then attributed to a file 'x'");
   // Removes the line "-- signature" (diff line "--- signature") in hunk 1.
   const std::string text = "--- a/doc.txt\n+++ b/doc.txt\n@@ -1,2 +1 @@\n text\n--- signature\n"
                            "@@ -10 +9 @@\n-a\n+b\n";
@@ -158,9 +152,6 @@ TEST(PatchesParsePatch, DoesNotTakeRemovedLinesStartingWithDashDashForFileHeader
 }
 
 TEST(PatchesParsePatch, AcceptsAPureRenameWithoutHunks) {
-  KBENCH_SKIP_BUG("series.cpp parse_patch throws 'not a patch' for a git patch that only "
-                  "renames a file (no ---/+++ lines, only 'rename from/rename to'); it should "
-                  "record the rename's files from the 'diff --git' / 'rename to' lines");
   const std::string text = "Subject: [PATCH] rename\n---\ndiff --git a/old.c b/new.c\n"
                            "similarity index 100%\nrename from old.c\nrename to new.c\n";
   const Patch p = parse_patch(text, "r.patch");

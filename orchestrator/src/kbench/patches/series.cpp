@@ -1,5 +1,4 @@
 #include <kbench/patches/series.hpp>
-
 #include <kbench/util/error.hpp>
 #include <kbench/util/fs.hpp>
 #include <kbench/util/hash.hpp>
@@ -26,38 +25,127 @@ std::string strip_prefix(std::string_view name) {
   return std::string(name);
 }
 
-int parse_old_start(std::string_view header) {
-  // "@@ -3136,7 +3136,17 @@ ..."
-  const auto minus = header.find('-');
-  if (minus == std::string_view::npos) {
+int number_after(std::string_view header, char sign, int* count) {
+  // "@@ -3136,7 +3136,17 @@ ...": the start after `sign`, the count after ','
+  // (1 when absent) into `count`.
+  const auto at = header.find(sign, 2);
+  int value = 0;
+  *count = 1;
+  if (at == std::string_view::npos) {
     return 0;
   }
-  int value = 0;
-  const char* begin = header.data() + minus + 1;
-  std::from_chars(begin, header.data() + header.size(), value);
+  const char* end = header.data() + header.size();
+  const auto [next, ec] = std::from_chars(header.data() + at + 1, end, value);
+  if (ec == std::errc() && next != end && *next == ',') {
+    std::from_chars(next + 1, end, *count);
+  }
   return value;
 }
 
+bool starts_with(std::string_view l, std::string_view prefix) {
+  return l.substr(0, prefix.size()) == prefix;
+}
+
 struct Parser {
+  explicit Parser(Patch& p) : patch(p) {}
+
   Patch& patch;
   std::string current_file;
+  std::string old_file;
   int hunk_in_file = 0;
+  int old_left = 0; // lines of the current hunk body still expected
+  int new_left = 0;
+  bool in_subject = false;
+  bool git_pending = false; // a "diff --git" whose files are not recorded yet
+  std::string git_old;
+  std::string git_new;
 
   void line(std::string_view l) {
-    if (l.substr(0, 9) == "Subject: " && patch.subject.empty() && patch.files.empty()) {
+    if ((old_left > 0 || new_left > 0) && hunk_body(l)) {
+      return;
+    }
+    old_left = new_left = 0;
+    if (in_subject && (starts_with(l, " ") || starts_with(l, "\t"))) {
+      patch.subject += " " + std::string(l.substr(l.find_first_not_of(" \t")));
+      return;
+    }
+    in_subject = false;
+    if (starts_with(l, "Subject: ") && patch.subject.empty() && patch.files.empty() &&
+        !git_pending) {
       patch.subject = std::string(l.substr(9));
-    } else if (l.substr(0, 4) == "+++ ") {
+      in_subject = true;
+    } else if (starts_with(l, "diff --git ")) {
+      git_header(l.substr(11));
+    } else if (git_pending && starts_with(l, "rename from ")) {
+      git_old = std::string(l.substr(12));
+    } else if (git_pending && starts_with(l, "rename to ")) {
+      git_new = std::string(l.substr(10));
+    } else if (starts_with(l, "+++ ")) {
+      new_header(strip_prefix(l.substr(4)));
+    } else if (starts_with(l, "--- ")) {
       const std::string name = strip_prefix(l.substr(4));
-      if (name != "/dev/null") {
-        current_file = name;
-      }
-      hunk_in_file = 0;
-      patch.files.push_back(current_file);
-    } else if (l.substr(0, 4) == "--- ") {
-      const std::string name = strip_prefix(l.substr(4));
-      current_file = name == "/dev/null" ? "" : name;
-    } else if (l.substr(0, 3) == "@@ " && !current_file.empty()) {
-      patch.hunks.push_back({current_file, ++hunk_in_file, parse_old_start(l), std::string(l)});
+      old_file = name == "/dev/null" ? "" : name;
+      current_file = old_file;
+    } else if (starts_with(l, "@@ ") && !current_file.empty()) {
+      const int old_start = number_after(l, '-', &old_left);
+      number_after(l, '+', &new_left);
+      patch.hunks.push_back({ current_file, ++hunk_in_file, old_start, std::string(l) });
+    }
+  }
+
+  // Consume one line of a hunk body; return false when `l` cannot be one.
+  bool hunk_body(std::string_view l) {
+    const char c = l.empty() ? ' ' : l.front();
+    if (c == ' ') {
+      --old_left;
+      --new_left;
+    } else if (c == '-') {
+      --old_left;
+    } else if (c == '+') {
+      --new_left;
+    } else if (c != '\\') {
+      return false;
+    }
+    return true;
+  }
+
+  void git_header(std::string_view names) {
+    finish();
+    // "a/X b/Y": split at the " b/" that halves the line when the names are
+    // equal, else at the first one.
+    auto split = names.find(" b/");
+    if (const auto half = names.size() / 2; names.size() % 2 == 1 &&
+                                            names.substr(half, 3) == " b/" &&
+                                            names.substr(2, half - 2) == names.substr(half + 3)) {
+      split = half;
+    }
+    if (split == std::string_view::npos) {
+      return;
+    }
+    git_old = strip_prefix(names.substr(0, split));
+    git_new = strip_prefix(names.substr(split + 1));
+    git_pending = true;
+  }
+
+  void new_header(const std::string& name) {
+    if (name != "/dev/null") {
+      current_file = name;
+    }
+    hunk_in_file = 0;
+    git_pending = false;
+    record(old_file, current_file);
+  }
+
+  void record(const std::string& old_name, const std::string& new_name) {
+    patch.files.push_back(new_name);
+    patch.old_files.push_back(old_name);
+  }
+
+  // Record a git diff without ---/+++ lines (a pure rename, a mode change).
+  void finish() {
+    if (git_pending) {
+      record(git_old, git_new);
+      git_pending = false;
     }
   }
 };
@@ -110,11 +198,15 @@ std::string Series::hash() const {
 std::vector<std::string> Series::touched_files() const {
   std::set<std::string> seen;
   std::vector<std::string> files;
+  const auto add = [&](const std::string& f) {
+    if (!f.empty() && seen.insert(f).second) {
+      files.push_back(f);
+    }
+  };
   for (const auto& p : patches) {
-    for (const auto& f : p.files) {
-      if (!f.empty() && seen.insert(f).second) {
-        files.push_back(f);
-      }
+    for (std::size_t i = 0; i < p.files.size(); ++i) {
+      add(i < p.old_files.size() ? p.old_files[i] : std::string());
+      add(p.files[i]);
     }
   }
   return files;
@@ -124,7 +216,7 @@ Patch parse_patch(std::string_view text, const fs::path& path) {
   Patch patch;
   patch.path = path;
   patch.sha256 = util::sha256_hex(text);
-  Parser parser{patch, {}, 0};
+  Parser parser{ patch };
   while (!text.empty()) {
     const auto nl = text.find('\n');
     std::string_view l = text.substr(0, nl);
@@ -137,6 +229,7 @@ Patch parse_patch(std::string_view text, const fs::path& path) {
     }
     text.remove_prefix(nl + 1);
   }
+  parser.finish();
   if (patch.hunks.empty() && patch.files.empty()) {
     throw Error(ExitCode::patch, fmt::format("{}: not a patch (no diff found)", path.string()));
   }
@@ -151,7 +244,7 @@ Series load_series(const fs::path& input) {
     throw Error(ExitCode::patch, fmt::format("patch series not found: {}", input.string()));
   }
   const std::vector<fs::path> files =
-    fs::is_directory(input) ? directory_order(input) : std::vector<fs::path>{input};
+    fs::is_directory(input) ? directory_order(input) : std::vector<fs::path>{ input };
   Series series;
   for (const auto& file : files) {
     if (!fs::is_regular_file(file)) {

@@ -21,8 +21,9 @@ struct Hunk {
 struct Patch {
   std::filesystem::path path;
   std::string sha256;
-  std::string subject;            // "Subject:" of a mail-format patch, else the file name
-  std::vector<std::string> files; // files touched (new names), in order
+  std::string subject;                // "Subject:" of a mail-format patch, else the file name
+  std::vector<std::string> files;     // files touched (new names), in order
+  std::vector<std::string> old_files; // their old names ("" for created files), same order
   std::vector<Hunk> hunks;
 };
 
@@ -33,7 +34,8 @@ struct Series {
   // Return the hash identifying the series (its patches' hashes, in order).
   std::string hash() const;
 
-  // Return every file touched by some patch of the series.
+  // Return every file touched by some patch of the series, old (renamed
+  // from) and new names, once each in first-seen order.
   std::vector<std::string> touched_files() const;
 };
 

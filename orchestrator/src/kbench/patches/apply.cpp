@@ -1,5 +1,4 @@
 #include <kbench/patches/apply.hpp>
-
 #include <kbench/util/error.hpp>
 #include <kbench/util/fs.hpp>
 
@@ -55,7 +54,8 @@ std::string describe_patch_output(const Patch& patch, const std::string& output)
 // Parse git apply / git am output: "error: patch failed: FILE:LINE".
 std::string describe_git_output(const Patch& patch, const std::string& output) {
   static const std::regex failed_re(R"(error: patch failed: ([^:\n]+):(\d+))");
-  static const std::regex missing_re(R"(error: ([^:\n]+): (does not exist in index|No such file or directory))");
+  static const std::regex missing_re(
+    R"(error: ([^:\n]+): (does not exist in index|No such file or directory))");
   std::smatch m;
   if (std::regex_search(output, m, failed_re)) {
     const Hunk* hunk = find_hunk(patch, m[1].str(), to_int(m[2]));
@@ -94,9 +94,9 @@ util::CommandResult run_logged(util::ProcessRunner& runner, util::Command cmd,
 
 std::vector<std::pair<std::string, std::string>> git_env(const CommitIdentity& id) {
   std::vector<std::pair<std::string, std::string>> env = {
-    {"GIT_COMMITTER_NAME", id.name},   {"GIT_COMMITTER_EMAIL", id.email},
-    {"GIT_AUTHOR_NAME", id.name},      {"GIT_AUTHOR_EMAIL", id.email},
-    {"GIT_CONFIG_NOSYSTEM", "1"},      {"GIT_CONFIG_GLOBAL", "/dev/null"},
+    { "GIT_COMMITTER_NAME", id.name }, { "GIT_COMMITTER_EMAIL", id.email },
+    { "GIT_AUTHOR_NAME", id.name },    { "GIT_AUTHOR_EMAIL", id.email },
+    { "GIT_CONFIG_NOSYSTEM", "1" },    { "GIT_CONFIG_GLOBAL", "/dev/null" },
   };
   if (!id.date.empty()) {
     env.emplace_back("GIT_COMMITTER_DATE", id.date);
@@ -110,8 +110,9 @@ std::vector<std::pair<std::string, std::string>> git_env(const CommitIdentity& i
 
 void apply_with_patch(util::ProcessRunner& runner, const Patch& patch, const fs::path& tree,
                       const fs::path& log_file) {
-  auto base = std::vector<std::string>{"patch", "-p1", "--forward", "--batch",
-                                       "--no-backup-if-mismatch", "-i", patch.path.string()};
+  auto base = std::vector<std::string>{
+    "patch", "-p1", "--forward", "--batch", "--no-backup-if-mismatch", "-i", patch.path.string()
+  };
   auto dry = base;
   dry.push_back("--dry-run");
   if (auto r = run_logged(runner, make_command(dry, tree), log_file); !r.ok()) {
@@ -126,23 +127,23 @@ void apply_with_git(util::ProcessRunner& runner, const Patch& patch, const fs::p
                     const fs::path& log_file, const CommitIdentity& identity) {
   util::Command cmd;
   if (is_mail_format(patch)) {
-    cmd = make_command({"git", "am", "--keep-cr", "--no-3way", patch.path.string()}, tree);
+    cmd = make_command({ "git", "am", "--keep-cr", "--no-3way", patch.path.string() }, tree);
     if (identity.date.empty()) {
       cmd.argv.insert(cmd.argv.begin() + 2, "--committer-date-is-author-date");
     }
   } else {
-    cmd = make_command({"git", "apply", "--index", patch.path.string()}, tree);
+    cmd = make_command({ "git", "apply", "--index", patch.path.string() }, tree);
   }
   cmd.env = git_env(identity);
   auto result = run_logged(runner, cmd, log_file);
   if (!result.ok()) {
     if (cmd.argv[1] == "am") {
-      run_logged(runner, make_command({"git", "am", "--abort"}, tree), log_file);
+      run_logged(runner, make_command({ "git", "am", "--abort" }, tree), log_file);
     }
     fail(patch, result);
   }
   if (cmd.argv[1] == "apply") {
-    auto commit = make_command({"git", "commit", "-q", "--no-verify", "-m", patch.subject}, tree);
+    auto commit = make_command({ "git", "commit", "-q", "--no-verify", "-m", patch.subject }, tree);
     commit.env = git_env(identity);
     if (!identity.date.empty()) {
       commit.env.emplace_back("GIT_AUTHOR_DATE", identity.date);
@@ -194,13 +195,13 @@ void preflight(util::ProcessRunner& runner, const Series& series, const SourceRe
   for (const auto& patch : series.patches) {
     util::CommandResult result;
     if (method == Method::git_am) {
-      auto cmd = make_command({"git", "apply", "-p1", patch.path.string()}, scratch.path());
-      cmd.env = {{"GIT_CEILING_DIRECTORIES", scratch.path().parent_path().string()},
-                 {"GIT_CONFIG_NOSYSTEM", "1"}};
+      auto cmd = make_command({ "git", "apply", "-p1", patch.path.string() }, scratch.path());
+      cmd.env = { { "GIT_CEILING_DIRECTORIES", scratch.path().parent_path().string() },
+                  { "GIT_CONFIG_NOSYSTEM", "1" } };
       result = runner.run(cmd);
     } else {
-      result = runner.run(make_command({"patch", "-p1", "--forward", "--batch",
-                                        "--no-backup-if-mismatch", "-i", patch.path.string()},
+      result = runner.run(make_command({ "patch", "-p1", "--forward", "--batch",
+                                         "--no-backup-if-mismatch", "-i", patch.path.string() },
                                        scratch.path()));
     }
     if (!result.ok()) {

@@ -1,5 +1,4 @@
 #include <kbench/source/source.hpp>
-
 #include <kbench/util/error.hpp>
 #include <kbench/util/fs.hpp>
 #include <kbench/util/hash.hpp>
@@ -29,7 +28,7 @@ util::Command command(std::vector<std::string> argv, const fs::path& cwd = {}) {
 // Run git on a user's repository: read-only, no config from the user.
 util::CommandResult git(util::ProcessRunner& runner, const fs::path& repo,
                         std::vector<std::string> args) {
-  std::vector<std::string> argv = {"git", "-c", "safe.directory=*", "-C", repo.string()};
+  std::vector<std::string> argv = { "git", "-c", "safe.directory=*", "-C", repo.string() };
   argv.insert(argv.end(), args.begin(), args.end());
   return runner.run(command(argv));
 }
@@ -47,14 +46,16 @@ std::int64_t to_int64(const std::string& s) {
 void run_checked(util::ProcessRunner& runner, const util::Command& cmd, ExitCode code) {
   const auto result = runner.run(cmd);
   if (!result.ok()) {
-    throw Error(code, fmt::format("{} failed ({}):\n{}", util::format_argv(cmd.argv),
-                                  util::describe_result(result), util::tail_lines(result.output, 10)));
+    throw Error(code,
+                fmt::format("{} failed ({}):\n{}", util::format_argv(cmd.argv),
+                            util::describe_result(result), util::tail_lines(result.output, 10)));
   }
 }
 
 void copy_tree(util::ProcessRunner& runner, const fs::path& from, const fs::path& dest) {
   util::create_directories(dest);
-  run_checked(runner, command({"cp", "-a", "--reflink=auto", from.string() + "/.", dest.string()}),
+  run_checked(runner,
+              command({ "cp", "-a", "--reflink=auto", from.string() + "/.", dest.string() }),
               ExitCode::infra);
 }
 
@@ -70,10 +71,10 @@ void require_kernel_tree(const fs::path& path) {
   if (!fs::exists(path)) {
     throw Error(ExitCode::source, fmt::format("kernel source not found: {}", path.string()));
   }
-  for (const char* marker : {"Makefile", "Kconfig", "arch/x86/Kconfig", "mm/ksm.c"}) {
+  for (const char* marker : { "Makefile", "Kconfig", "arch/x86/Kconfig", "mm/ksm.c" }) {
     if (!fs::exists(path / marker)) {
-      throw Error(ExitCode::source,
-                  fmt::format("{} is not a Linux kernel tree: {} is missing", path.string(), marker));
+      throw Error(ExitCode::source, fmt::format("{} is not a Linux kernel tree: {} is missing",
+                                                path.string(), marker));
     }
   }
 }
@@ -82,11 +83,12 @@ void require_kernel_tree(const fs::path& path) {
 void clone_at(util::ProcessRunner& runner, const fs::path& repo, const std::string& commit,
               const fs::path& dest) {
   run_checked(runner,
-              command({"git", "-c", "safe.directory=*", "clone", "-q", "--shared", "--no-checkout",
-                       repo.string(), dest.string()}),
+              command({ "git", "-c", "safe.directory=*", "clone", "-q", "--shared", "--no-checkout",
+                        repo.string(), dest.string() }),
               ExitCode::source);
-  run_checked(runner, command({"git", "-c", "safe.directory=*", "-C", dest.string(), "checkout",
-                               "-q", "--detach", commit}),
+  run_checked(runner,
+              command({ "git", "-c", "safe.directory=*", "-C", dest.string(), "checkout", "-q",
+                        "--detach", commit }),
               ExitCode::source);
 }
 
@@ -120,8 +122,8 @@ private:
                               "(install it with: apt-get install {})",
                               m_spec.tarball.string(), m_spec.package));
     }
-    const auto version = m_runner.run(
-      command({"dpkg-query", "-W", "-f=${Version}", m_spec.package}));
+    const auto version =
+      m_runner.run(command({ "dpkg-query", "-W", "-f=${Version}", m_spec.package }));
     Identity id;
     id.version = version.ok() ? first_line(version.output) : "unknown";
     id.description = fmt::format("Debian {} {}", m_spec.package, id.version);
@@ -158,7 +160,7 @@ private:
     util::create_directories(dir.parent_path());
     util::TempDir tmp("unpack", dir.parent_path());
     run_checked(m_runner,
-                command({"tar", "-xf", m_spec.tarball.string(), "-C", tmp.path().string()}),
+                command({ "tar", "-xf", m_spec.tarball.string(), "-C", tmp.path().string() }),
                 ExitCode::source);
     const fs::path top = single_subdirectory(tmp.path());
     util::remove_all(dir);
@@ -218,32 +220,34 @@ public:
     }
     util::TempFile diff("kbench-dirty");
     util::write_file_atomic(diff.path(), m_dirty_diff);
-    run_checked(m_runner, command({"git", "apply", "--index", diff.path().string()}, dest),
+    run_checked(m_runner, command({ "git", "apply", "--index", diff.path().string() }, dest),
                 ExitCode::source);
-    auto commit = command({"git", "commit", "-q", "--no-verify", "-m",
-                           "kbench: uncommitted changes of " + m_spec.path.string()},
+    auto commit = command({ "git", "commit", "-q", "--no-verify", "-m",
+                            "kbench: uncommitted changes of " + m_spec.path.string() },
                           dest);
-    commit.env = {{"GIT_AUTHOR_NAME", "kbench"},       {"GIT_AUTHOR_EMAIL", "kbench@localhost"},
-                  {"GIT_COMMITTER_NAME", "kbench"},    {"GIT_COMMITTER_EMAIL", "kbench@localhost"},
-                  {"GIT_AUTHOR_DATE", fmt::format("@{}", id.timestamp)},
-                  {"GIT_COMMITTER_DATE", fmt::format("@{}", id.timestamp)}};
+    commit.env = { { "GIT_AUTHOR_NAME", "kbench" },
+                   { "GIT_AUTHOR_EMAIL", "kbench@localhost" },
+                   { "GIT_COMMITTER_NAME", "kbench" },
+                   { "GIT_COMMITTER_EMAIL", "kbench@localhost" },
+                   { "GIT_AUTHOR_DATE", fmt::format("@{}", id.timestamp) },
+                   { "GIT_COMMITTER_DATE", fmt::format("@{}", id.timestamp) } };
     run_checked(m_runner, commit, ExitCode::source);
   }
 
 private:
   Identity resolve_git() {
-    const auto head = git(m_runner, m_spec.path, {"rev-parse", "HEAD"});
+    const auto head = git(m_runner, m_spec.path, { "rev-parse", "HEAD" });
     if (!head.ok()) {
       throw Error(ExitCode::source, fmt::format("cannot read HEAD of {}: {}", m_spec.path.string(),
                                                 first_line(head.output)));
     }
     m_head = first_line(head.output);
-    m_dirty_diff = git(m_runner, m_spec.path, {"diff", "--binary", "HEAD"}).output;
+    m_dirty_diff = git(m_runner, m_spec.path, { "diff", "--binary", "HEAD" }).output;
     Identity id;
     id.git_tree = true;
     id.version = m_head;
-    id.timestamp = to_int64(first_line(
-      git(m_runner, m_spec.path, {"log", "-1", "--format=%ct", "HEAD"}).output));
+    id.timestamp = to_int64(
+      first_line(git(m_runner, m_spec.path, { "log", "-1", "--format=%ct", "HEAD" }).output));
     const std::string dirty =
       m_dirty_diff.empty() ? "" : "+dirty:" + util::sha256_hex(m_dirty_diff).substr(0, 16);
     id.id = fmt::format("git:{}{}", m_head, dirty);
@@ -286,7 +290,8 @@ private:
 
 class GitRefSource final : public KernelSource {
 public:
-  GitRefSource(Spec spec, util::ProcessRunner& runner) : m_spec(std::move(spec)), m_runner(runner) {}
+  GitRefSource(Spec spec, util::ProcessRunner& runner)
+    : m_spec(std::move(spec)), m_runner(runner) {}
 
   const Identity& identify() override {
     if (!m_identity) {
@@ -297,7 +302,7 @@ public:
 
   std::optional<std::string> read_file(const std::string& relative_path) override {
     const std::string commit = identify().version;
-    const auto result = git(m_runner, m_spec.path, {"show", commit + ":" + relative_path});
+    const auto result = git(m_runner, m_spec.path, { "show", commit + ":" + relative_path });
     if (!result.ok()) {
       return std::nullopt;
     }
@@ -311,27 +316,28 @@ public:
 private:
   Identity resolve() {
     if (!fs::exists(m_spec.path)) {
-      throw Error(ExitCode::source, fmt::format("kernel source not found: {}", m_spec.path.string()));
-    }
-    if (!git(m_runner, m_spec.path, {"rev-parse", "--git-dir"}).ok()) {
       throw Error(ExitCode::source,
-                  fmt::format("--ref {} needs a git repository, but {} is not one",
-                              m_spec.ref, m_spec.path.string()));
+                  fmt::format("kernel source not found: {}", m_spec.path.string()));
+    }
+    if (!git(m_runner, m_spec.path, { "rev-parse", "--git-dir" }).ok()) {
+      throw Error(ExitCode::source,
+                  fmt::format("--ref {} needs a git repository, but {} is not one", m_spec.ref,
+                              m_spec.path.string()));
     }
     const auto commit =
-      git(m_runner, m_spec.path, {"rev-parse", "--verify", "--quiet", m_spec.ref + "^{commit}"});
+      git(m_runner, m_spec.path, { "rev-parse", "--verify", "--quiet", m_spec.ref + "^{commit}" });
     if (!commit.ok()) {
-      throw Error(ExitCode::source, fmt::format("unknown git ref '{}' in {}", m_spec.ref,
-                                                m_spec.path.string()));
+      throw Error(ExitCode::source,
+                  fmt::format("unknown git ref '{}' in {}", m_spec.ref, m_spec.path.string()));
     }
     Identity id;
     id.git_tree = true;
     id.version = first_line(commit.output);
-    id.timestamp = to_int64(first_line(
-      git(m_runner, m_spec.path, {"log", "-1", "--format=%ct", id.version}).output));
+    id.timestamp = to_int64(
+      first_line(git(m_runner, m_spec.path, { "log", "-1", "--format=%ct", id.version }).output));
     id.id = "git:" + id.version;
-    id.description = fmt::format("{} at {} ({})", m_spec.path.string(), m_spec.ref,
-                                 id.version.substr(0, 12));
+    id.description =
+      fmt::format("{} at {} ({})", m_spec.path.string(), m_spec.ref, id.version.substr(0, 12));
     return id;
   }
 
@@ -363,9 +369,12 @@ Spec parse_spec(const std::string& source, const std::string& ref) {
 std::unique_ptr<KernelSource> open_source(const Spec& spec, util::ProcessRunner& runner,
                                           const fs::path& cache_dir) {
   switch (spec.kind) {
-  case Kind::debian_package: return std::make_unique<DebianPackageSource>(spec, runner, cache_dir);
-  case Kind::path: return std::make_unique<PathSource>(spec, runner);
-  case Kind::git_ref: return std::make_unique<GitRefSource>(spec, runner);
+    case Kind::debian_package:
+      return std::make_unique<DebianPackageSource>(spec, runner, cache_dir);
+    case Kind::path:
+      return std::make_unique<PathSource>(spec, runner);
+    case Kind::git_ref:
+      return std::make_unique<GitRefSource>(spec, runner);
   }
   throw Error(ExitCode::source, "unknown source kind");
 }

@@ -197,9 +197,6 @@ TEST(PatchesDescribeFailure, SaysAFileIsMissingFromGnuPatchOutput) {
 }
 
 TEST(PatchesDescribeFailure, NamesTheMissingFileFromGnuPatchOutput) {
-  KBENCH_SKIP_BUG("apply.cpp describe_patch_output quotes \"can't find file to patch at "
-                  "input line 24\" but not the missing file; GNU patch names it in the following "
-                  "'|+++ b/mm/ksm.c' line");
   const Patch p = parse_patch(util::read_file(k_first), k_first);
   EXPECT_TRUE(contains(describe_failure(p, k_gnu_patch_missing_file), "mm/ksm.c"));
 }

@@ -26,6 +26,32 @@ int to_int(const std::string& s) {
   return value;
 }
 
+// Return the file GNU patch could not find: the "|+++ b/X" (else "|--- a/X")
+// line of the text it quotes after "can't find file to patch", or "".
+std::string missing_file_of(std::istringstream& in) {
+  static const std::regex name_re(R"(^\|(\+\+\+|---) (?:[ab]/)?([^\t\n]+))");
+  std::string old_name;
+  bool quoting = false;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind('|', 0) != 0) {
+      if (quoting) {
+        break;
+      }
+      continue;
+    }
+    quoting = true;
+    std::smatch m;
+    if (!std::regex_search(line, m, name_re) || m[2] == "/dev/null") {
+      continue;
+    }
+    if (m[1] == "+++") {
+      return m[2];
+    }
+    old_name = m[2];
+  }
+  return old_name;
+}
+
 // Parse GNU patch output: "patching file X" / "checking file X", then
 // "Hunk #N FAILED at L".
 std::string describe_patch_output(const Patch& patch, const std::string& output) {
@@ -43,8 +69,14 @@ std::string describe_patch_output(const Patch& patch, const std::string& output)
                          hunk != nullptr ? hunk->header : "?", line);
     } else if (line.find("Reversed (or previously applied) patch detected") != std::string::npos) {
       return fmt::format("{} is already applied (or reversed) in this tree", file);
-    } else if (line.find("can't find file to patch") != std::string::npos ||
-               line.find("No such file") != std::string::npos) {
+    } else if (line.find("can't find file to patch") != std::string::npos) {
+      // The quoted text ("|diff --git ...", "|+++ b/X") follows a separator line.
+      const std::string missing = missing_file_of(in);
+      return missing.empty()
+               ? fmt::format("a file it patches does not exist in the tree: \"{}\"", line)
+               : fmt::format("a file it patches does not exist in the tree: {} (patch says \"{}\")",
+                             missing, line);
+    } else if (line.find("No such file") != std::string::npos) {
       return fmt::format("a file it patches does not exist in the tree: \"{}\"", line);
     }
   }
@@ -197,7 +229,8 @@ void preflight(util::ProcessRunner& runner, const Series& series, const SourceRe
     if (method == Method::git_am) {
       auto cmd = make_command({ "git", "apply", "-p1", patch.path.string() }, scratch.path());
       cmd.env = { { "GIT_CEILING_DIRECTORIES", scratch.path().parent_path().string() },
-                  { "GIT_CONFIG_NOSYSTEM", "1" } };
+                  { "GIT_CONFIG_NOSYSTEM", "1" },
+                  { "GIT_CONFIG_GLOBAL", "/dev/null" } };
       result = runner.run(cmd);
     } else {
       result = runner.run(make_command({ "patch", "-p1", "--forward", "--batch",

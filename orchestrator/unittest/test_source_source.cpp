@@ -229,9 +229,6 @@ TEST(SourcePlainTree, ChangesIdentityWhenAFileIsAdded) {
 }
 
 TEST(SourcePlainTree, ChangesIdentityForASameSizeEditWithinOneSecond) {
-  KBENCH_SKIP_BUG("source.cpp resolve_plain()/mtime_of() use only st_mtim.tv_sec; an edit "
-                  "that keeps the size within the same second keeps the identity (stale cache "
-                  "hit). Fix: hash tv_nsec too (or ctime/inode)");
   auto runner = util::make_real_process_runner();
   util::TempDir dir("kbench-src");
   make_kernel_tree(dir.path());

@@ -67,6 +67,20 @@ std::int64_t mtime_of(const fs::path& path) {
   return st.st_mtim.tv_sec;
 }
 
+// Return what identifies a file's version besides its contents: size,
+// mtime and ctime to the nanosecond, and inode (an edit within one second
+// that keeps the size still changes it).
+std::string stat_identity(const fs::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return "?";
+  }
+  return fmt::format("{} {}.{:09} {}.{:09} {}", static_cast<std::int64_t>(st.st_size),
+                     static_cast<std::int64_t>(st.st_mtim.tv_sec), st.st_mtim.tv_nsec,
+                     static_cast<std::int64_t>(st.st_ctim.tv_sec), st.st_ctim.tv_nsec,
+                     static_cast<std::uint64_t>(st.st_ino));
+}
+
 void require_kernel_tree(const fs::path& path) {
   if (!fs::exists(path)) {
     throw Error(ExitCode::source, fmt::format("kernel source not found: {}", path.string()));
@@ -256,7 +270,7 @@ private:
     return id;
   }
 
-  // A plain tree: identity from every file's path, size and mtime.
+  // A plain tree: identity from every file's path and stat_identity().
   Identity resolve_plain() const {
     std::vector<std::string> entries;
     std::int64_t newest = 0;
@@ -265,8 +279,8 @@ private:
       if (it->is_regular_file()) {
         const auto mtime = mtime_of(it->path());
         newest = std::max(newest, mtime);
-        entries.push_back(fmt::format("{} {} {}", fs::relative(it->path(), m_spec.path).string(),
-                                      it->file_size(), mtime));
+        entries.push_back(fmt::format("{} {}", fs::relative(it->path(), m_spec.path).string(),
+                                      stat_identity(it->path())));
       }
     }
     std::sort(entries.begin(), entries.end());

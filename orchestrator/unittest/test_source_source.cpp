@@ -316,10 +316,6 @@ TEST(SourceGitTree, MaterializesHeadPlusUncommittedChangesWithoutTouchingTheOrig
 }
 
 TEST(SourceGitTree, MaterializesDirtyTreesRegardlessOfTheUsersGitConfig) {
-  KBENCH_SKIP_BUG("source.cpp git() says 'no config from the user' but sets neither "
-                  "GIT_CONFIG_GLOBAL=/dev/null nor GIT_CONFIG_NOSYSTEM=1; with diff.noprefix=true "
-                  "in ~/.gitconfig the dirty diff lacks a/ b/ prefixes and materialize fails with "
-                  "'git apply --index ... error: ksm.c: does not exist in index'");
   auto runner = util::make_real_process_runner();
   util::TempDir dir("kbench-src");
   util::TempDir work("kbench-src-work");

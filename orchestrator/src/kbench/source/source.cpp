@@ -25,12 +25,21 @@ util::Command command(std::vector<std::string> argv, const fs::path& cwd = {}) {
   return cmd;
 }
 
+// Return a git command that ignores the user's global and system config
+// (diff.noprefix, color.ui, ... must not change what kbench reads).
+util::Command git_command(std::vector<std::string> args, const fs::path& cwd = {}) {
+  std::vector<std::string> argv = { "git", "-c", "safe.directory=*" };
+  argv.insert(argv.end(), args.begin(), args.end());
+  util::Command cmd = command(std::move(argv), cwd);
+  cmd.env = { { "GIT_CONFIG_GLOBAL", "/dev/null" }, { "GIT_CONFIG_NOSYSTEM", "1" } };
+  return cmd;
+}
+
 // Run git on a user's repository: read-only, no config from the user.
 util::CommandResult git(util::ProcessRunner& runner, const fs::path& repo,
                         std::vector<std::string> args) {
-  std::vector<std::string> argv = { "git", "-c", "safe.directory=*", "-C", repo.string() };
-  argv.insert(argv.end(), args.begin(), args.end());
-  return runner.run(command(argv));
+  args.insert(args.begin(), { "-C", repo.string() });
+  return runner.run(git_command(std::move(args)));
 }
 
 std::string first_line(const std::string& text) {
@@ -96,13 +105,11 @@ void require_kernel_tree(const fs::path& path) {
 // Clone `repo` into `dest` sharing its objects, and check out `commit`.
 void clone_at(util::ProcessRunner& runner, const fs::path& repo, const std::string& commit,
               const fs::path& dest) {
-  run_checked(runner,
-              command({ "git", "-c", "safe.directory=*", "clone", "-q", "--shared", "--no-checkout",
-                        repo.string(), dest.string() }),
-              ExitCode::source);
-  run_checked(runner,
-              command({ "git", "-c", "safe.directory=*", "-C", dest.string(), "checkout", "-q",
-                        "--detach", commit }),
+  run_checked(
+    runner,
+    git_command({ "clone", "-q", "--shared", "--no-checkout", repo.string(), dest.string() }),
+    ExitCode::source);
+  run_checked(runner, git_command({ "-C", dest.string(), "checkout", "-q", "--detach", commit }),
               ExitCode::source);
 }
 
@@ -234,17 +241,18 @@ public:
     }
     util::TempFile diff("kbench-dirty");
     util::write_file_atomic(diff.path(), m_dirty_diff);
-    run_checked(m_runner, command({ "git", "apply", "--index", diff.path().string() }, dest),
+    run_checked(m_runner, git_command({ "apply", "--index", diff.path().string() }, dest),
                 ExitCode::source);
-    auto commit = command({ "git", "commit", "-q", "--no-verify", "-m",
-                            "kbench: uncommitted changes of " + m_spec.path.string() },
-                          dest);
-    commit.env = { { "GIT_AUTHOR_NAME", "kbench" },
-                   { "GIT_AUTHOR_EMAIL", "kbench@localhost" },
-                   { "GIT_COMMITTER_NAME", "kbench" },
-                   { "GIT_COMMITTER_EMAIL", "kbench@localhost" },
-                   { "GIT_AUTHOR_DATE", fmt::format("@{}", id.timestamp) },
-                   { "GIT_COMMITTER_DATE", fmt::format("@{}", id.timestamp) } };
+    auto commit = git_command({ "commit", "-q", "--no-verify", "-m",
+                                "kbench: uncommitted changes of " + m_spec.path.string() },
+                              dest);
+    commit.env.insert(commit.env.end(),
+                      { { "GIT_AUTHOR_NAME", "kbench" },
+                        { "GIT_AUTHOR_EMAIL", "kbench@localhost" },
+                        { "GIT_COMMITTER_NAME", "kbench" },
+                        { "GIT_COMMITTER_EMAIL", "kbench@localhost" },
+                        { "GIT_AUTHOR_DATE", fmt::format("@{}", id.timestamp) },
+                        { "GIT_COMMITTER_DATE", fmt::format("@{}", id.timestamp) } });
     run_checked(m_runner, commit, ExitCode::source);
   }
 

@@ -264,7 +264,7 @@ private:
                                                 first_line(head.output)));
     }
     m_head = first_line(head.output);
-    m_dirty_diff = git(m_runner, m_spec.path, { "diff", "--binary", "HEAD" }).output;
+    m_dirty_diff = dirty_diff();
     Identity id;
     id.git_tree = true;
     id.version = m_head;
@@ -276,6 +276,22 @@ private:
     id.description = fmt::format("{} at {}{}", m_spec.path.string(), m_head.substr(0, 12),
                                  dirty.empty() ? "" : " with uncommitted changes");
     return id;
+  }
+
+  // Return the uncommitted changes as a binary diff; written to a file by git,
+  // so that warnings on stderr cannot end up in it.
+  std::string dirty_diff() {
+    util::TempFile out("kbench-dirty");
+    const auto result =
+      git(m_runner, m_spec.path,
+          { "diff", "--binary", "--no-ext-diff", "--no-color", "--no-textconv", "--src-prefix=a/",
+            "--dst-prefix=b/", "--output=" + out.path().string(), "HEAD" });
+    if (!result.ok()) {
+      throw Error(ExitCode::source,
+                  fmt::format("cannot read the uncommitted changes of {}: {}", m_spec.path.string(),
+                              util::tail_lines(result.output, 5)));
+    }
+    return util::read_file_or_empty(out.path());
   }
 
   // A plain tree: identity from every file's path and stat_identity().
@@ -324,7 +340,9 @@ public:
 
   std::optional<std::string> read_file(const std::string& relative_path) override {
     const std::string commit = identify().version;
-    const auto result = git(m_runner, m_spec.path, { "show", commit + ":" + relative_path });
+    // cat-file blob: the exact bytes, and a failure for a directory (a tree).
+    const auto result =
+      git(m_runner, m_spec.path, { "cat-file", "blob", commit + ":" + relative_path });
     if (!result.ok()) {
       return std::nullopt;
     }

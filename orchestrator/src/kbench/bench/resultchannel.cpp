@@ -46,8 +46,10 @@ bool is_lower_word(std::string_view s, bool allow_digits) {
   return true;
 }
 
-std::optional<std::uint64_t> to_u64(std::string_view s) {
-  std::uint64_t v = 0;
+// Parse all of `s` as a decimal integer of type T; nullopt on anything else.
+template <typename T>
+std::optional<T> to_integer(std::string_view s) {
+  T v = 0;
   if (s.empty() || s.size() > 20)
     return std::nullopt;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -56,14 +58,12 @@ std::optional<std::uint64_t> to_u64(std::string_view s) {
   return v;
 }
 
+std::optional<std::uint64_t> to_u64(std::string_view s) {
+  return to_integer<std::uint64_t>(s);
+}
+
 std::optional<std::int64_t> to_i64(std::string_view s) {
-  std::int64_t v = 0;
-  if (s.empty() || s.size() > 20)
-    return std::nullopt;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc{} || end != s.data() + s.size())
-    return std::nullopt;
-  return v;
+  return to_integer<std::int64_t>(s);
 }
 
 int hex_digit(char c) {

@@ -151,11 +151,22 @@ public:
       }
       finish(status);
     }
+    kill_stragglers();
     return *m_result;
   }
 
 private:
   void kill_group(int sig) const { ::kill(-m_pid, sig); }
+
+  // Members of the group forked while the first SIGKILL was delivered
+  // survive it: repeat until the group is empty (bounded, 1 s).
+  void kill_stragglers() const {
+    const auto deadline = Clock::now() + std::chrono::seconds(1);
+    while (::kill(-m_pid, 0) == 0 && Clock::now() < deadline) {
+      kill_group(SIGKILL);
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
 
   void finish(int status) {
     m_child.detach(); // reaped by us; keep boost from waiting again

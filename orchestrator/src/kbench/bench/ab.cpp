@@ -1,5 +1,4 @@
 #include <kbench/bench/ab.hpp>
-
 #include <kbench/bench/resultchannel.hpp>
 #include <kbench/bench/runrecord.hpp>
 #include <kbench/bench/scenario.hpp>
@@ -85,7 +84,7 @@ KernelRecord kernel_record(const kbuild::BuiltKernel& built) {
   k.cache_hit = built.cache_hit;
   k.build_seconds = built.seconds;
   for (const auto& p : built.kernel.meta.value("series", nlohmann::json::array())) {
-    k.series.push_back({p.value("file", ""), p.value("sha256", ""), p.value("subject", "")});
+    k.series.push_back({ p.value("file", ""), p.value("sha256", ""), p.value("subject", "") });
   }
   return k;
 }
@@ -94,10 +93,12 @@ std::string describe_run(const RunRecord& r) {
   if (r.outcome != "OK") {
     return fmt::format("{}: {}", r.outcome, r.reason);
   }
-  const auto max_walk = r.walk_ns.empty() ? 0 : *std::max_element(r.walk_ns.begin(), r.walk_ns.end());
-  return fmt::format("OK in {:.1f}s (benchmark {:.1f}s): {} VMAs, {} walk samples, max walk {:.2f} ms",
-                     r.phases.at("total"), r.phases.at("benchmark"), r.vmas_real, r.walk_ns.size(),
-                     static_cast<double>(max_walk) / 1e6);
+  const auto max_walk =
+    r.walk_ns.empty() ? 0 : *std::max_element(r.walk_ns.begin(), r.walk_ns.end());
+  return fmt::format(
+    "OK in {:.1f}s (benchmark {:.1f}s): {} VMAs, {} walk samples, max walk {:.2f} ms",
+    r.phases.at("total"), r.phases.at("benchmark"), r.vmas_real, r.walk_ns.size(),
+    static_cast<double>(max_walk) / 1e6);
 }
 
 } // namespace
@@ -115,10 +116,11 @@ Results AbRunner::run() {
   m_results.kbench_version = KBENCH_VERSION;
   m_results.created = utc_now();
   m_results.experiment = m_settings.experiment;
-  m_results.experiment.accelerator_policy = std::string(vm::to_string(m_settings.accelerator_policy));
+  m_results.experiment.accelerator_policy =
+    std::string(vm::to_string(m_settings.accelerator_policy));
   m_results.source = m_settings.source_description;
   m_results.reproducer = m_settings.reproducer;
-  m_results.environment = {{"host_kernel", host_kernel()}, {"host_cpu", host_cpu()}};
+  m_results.environment = { { "host_kernel", host_kernel() }, { "host_cpu", host_cpu() } };
 
   build_kernels();
   build_initramfs();
@@ -163,8 +165,7 @@ void AbRunner::choose_accelerator() {
   m_results.environment["accelerator"] = std::string(vm::to_string(m_accelerator.accelerator));
   m_results.environment["accelerator_reason"] = m_accelerator.reason;
   m_results.phases["accelerator"] = since(start);
-  spdlog::info("accelerator: {} ({})", vm::to_string(m_accelerator.accelerator),
-               m_accelerator.reason);
+  spdlog::info("accelerator: {}", vm::to_string(m_accelerator.accelerator));
 }
 
 void AbRunner::boot_all() {
@@ -187,7 +188,8 @@ void AbRunner::boot_all() {
 }
 
 RunRecord AbRunner::boot_once(const KernelRecord& kernel, int boot) {
-  const fs::path work = m_settings.results_dir / "runs" / fmt::format("{}-{}", kernel.variant, boot);
+  const fs::path work =
+    m_settings.results_dir / "runs" / fmt::format("{}-{}", kernel.variant, boot);
   util::remove_all(work);
   const vm::VmRun run = m_vms.run(spec_for(kernel, work));
   m_guest_seconds += static_cast<double>(run.timings.total.count()) / 1000.0;

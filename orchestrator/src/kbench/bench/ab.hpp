@@ -22,9 +22,9 @@ struct AbSettings {
   std::filesystem::path results_dir; // created; holds results.json, logs, runs/
   vm::AcceleratorPolicy accelerator_policy = vm::AcceleratorPolicy::automatic;
   vm::Deadlines deadlines;
-  initramfs::GuestImage guest;       // the static init and benchmark binaries
+  initramfs::GuestImage guest; // the static init and benchmark binaries
   std::string source_description;
-  std::string reproducer;            // the command line that repeats this run
+  std::string reproducer; // the command line that repeats this run
 };
 
 // Name of the marker file present in a results directory until the run completed.
@@ -33,8 +33,8 @@ inline constexpr const char* k_incomplete_marker = "INCOMPLETE";
 // Runs an A/B comparison; see the file comment.
 class AbRunner {
 public:
-  AbRunner(kbuild::KernelBuilder& builder, std::vector<kbuild::Variant> variants,
-           vm::VmRunner& vms, AbSettings settings);
+  AbRunner(kbuild::KernelBuilder& builder, std::vector<kbuild::Variant> variants, vm::VmRunner& vms,
+           AbSettings settings);
 
   // Run everything and return the results (also written to results.json,
   // after every boot). Throws kbench::Interrupted after recording the

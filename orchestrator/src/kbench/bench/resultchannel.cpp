@@ -47,7 +47,7 @@ bool is_lower_word(std::string_view s, bool allow_digits) {
 }
 
 // Parse all of `s` as a decimal integer of type T; nullopt on anything else.
-template <typename T>
+template<typename T>
 std::optional<T> to_integer(std::string_view s) {
   T v = 0;
   if (s.empty() || s.size() > 20)

@@ -1,5 +1,4 @@
 #include <kbench/bench/results.hpp>
-
 #include <kbench/util/error.hpp>
 #include <kbench/util/fs.hpp>
 
@@ -15,38 +14,34 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(KernelRecord, variant, bzimage, 
                                                 config_sha256, release, key, cache_hit,
                                                 build_seconds, series)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CheckRecord, walk, name, ok, detail)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RunRecord, variant, boot, outcome, reason,
-                                                accelerator, phases, guest_status, guest_error,
-                                                method, kernel_release, clocksource,
-                                                vmas_requested, vmas_real, pages_shared,
-                                                pages_sharing, merge_ms, trace_overrun,
-                                                trace_dropped, walk_ns, lock_hold_ns,
-                                                victim_stall_ns, trigger_ns, victim_count,
-                                                victim_max_ns, checks, warnings, backtrace,
-                                                work_dir, qemu_argv)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(
+  RunRecord, variant, boot, outcome, reason, accelerator, phases, guest_status, guest_error, method,
+  kernel_release, clocksource, vmas_requested, vmas_real, pages_shared, pages_sharing, merge_ms,
+  trace_overrun, trace_dropped, walk_ns, lock_hold_ns, victim_stall_ns, trigger_ns, victim_count,
+  victim_max_ns, checks, warnings, backtrace, work_dir, qemu_argv)
 
 nlohmann::json to_json(const Results& r) {
-  return {{"schema", "kbench-results"},
-          {"version", r.version},
-          {"complete", r.complete},
-          {"kbench_version", r.kbench_version},
-          {"created", r.created},
-          {"experiment", r.experiment},
-          {"environment", r.environment},
-          {"source", r.source},
-          {"kernels", r.kernels},
-          {"initramfs_sha256", r.initramfs_sha256},
-          {"runs", r.runs},
-          {"phases", r.phases},
-          {"reproducer", r.reproducer}};
+  return { { "schema", "kbench-results" },
+           { "version", r.version },
+           { "complete", r.complete },
+           { "kbench_version", r.kbench_version },
+           { "created", r.created },
+           { "experiment", r.experiment },
+           { "environment", r.environment },
+           { "source", r.source },
+           { "kernels", r.kernels },
+           { "initramfs_sha256", r.initramfs_sha256 },
+           { "runs", r.runs },
+           { "phases", r.phases },
+           { "reproducer", r.reproducer } };
 }
 
 Results results_from_json(const nlohmann::json& j, const std::string& origin) {
   try {
     if (j.value("schema", "") != "kbench-results") {
-      throw Error(ExitCode::invalid_config,
-                  fmt::format("{}: not a kbench results file (no \"schema\": \"kbench-results\")",
-                              origin));
+      throw Error(
+        ExitCode::invalid_config,
+        fmt::format("{}: not a kbench results file (no \"schema\": \"kbench-results\")", origin));
     }
     Results r;
     r.version = j.at("version").get<int>();

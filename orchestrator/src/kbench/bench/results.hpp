@@ -25,7 +25,7 @@ struct Experiment {
   std::string trigger;         // migrate | compact | swap
   std::uint64_t seed = 1;
   bool victim = true;
-  int boots = 3;               // boots per variant, interleaved A B A B
+  int boots = 3; // boots per variant, interleaved A B A B
   int vcpus = 2;
   int memory_mib = 2048;
   int numa_nodes = 2;
@@ -62,17 +62,17 @@ struct CheckRecord {
 
 // One boot of one variant.
 struct RunRecord {
-  std::string variant;   // baseline | patched
-  int boot = 0;          // 0-based boot index within the variant
-  std::string outcome;   // OK, CORRECTNESS_FAIL, BENCH_FAIL, PANIC, BOOT_TIMEOUT, RUN_TIMEOUT,
-                         // INFRA_ERROR, INTERRUPTED
-  std::string reason;    // one line
+  std::string variant; // baseline | patched
+  int boot = 0;        // 0-based boot index within the variant
+  std::string outcome; // OK, CORRECTNESS_FAIL, BENCH_FAIL, PANIC, BOOT_TIMEOUT, RUN_TIMEOUT,
+                       // INFRA_ERROR, INTERRUPTED
+  std::string reason;  // one line
   std::string accelerator;
   std::map<std::string, double> phases; // boot_to_init, benchmark, shutdown, total (seconds)
 
   std::string guest_status; // none | pending | ok | correctness_fail | bench_fail
   std::string guest_error;
-  std::string method;       // tracepoint | function_graph | none | unknown
+  std::string method; // tracepoint | function_graph | none | unknown
   std::string kernel_release;
   std::string clocksource;
   std::uint64_t vmas_requested = 0;
@@ -93,27 +93,27 @@ struct RunRecord {
 
   std::vector<CheckRecord> checks;
   std::vector<std::string> warnings;
-  std::vector<std::string> backtrace;  // console lines of a panic/oops
-  std::string work_dir;                // relative to the results directory
+  std::vector<std::string> backtrace; // console lines of a panic/oops
+  std::string work_dir;               // relative to the results directory
   std::vector<std::string> qemu_argv;
 };
 
 // The whole run.
 struct Results {
   int version = k_results_version;
-  bool complete = false;                  // false: interrupted or failed before the end
+  bool complete = false; // false: interrupted or failed before the end
   std::string kbench_version;
-  std::string created;                    // UTC ISO-8601 time the run started
+  std::string created; // UTC ISO-8601 time the run started
   Experiment experiment;
   std::map<std::string, std::string> environment; // host_kernel, host_cpu, qemu_version,
                                                   // accelerator, accelerator_reason, compiler
-  std::string source;                     // kernel source description
-  std::vector<KernelRecord> kernels;      // baseline, patched
+  std::string source;                             // kernel source description
+  std::vector<KernelRecord> kernels;              // baseline, patched
   std::string initramfs_sha256;
-  std::vector<RunRecord> runs;            // in execution order (interleaved)
-  std::map<std::string, double> phases;   // build, initramfs, accelerator, runs, report, total,
-                                          // guest, overhead (seconds)
-  std::string reproducer;                 // one command line that repeats this run
+  std::vector<RunRecord> runs;          // in execution order (interleaved)
+  std::map<std::string, double> phases; // build, initramfs, accelerator, runs, report, total,
+                                        // guest, overhead (seconds)
+  std::string reproducer;               // one command line that repeats this run
 };
 
 // Return `results` as JSON (schema version 1).

@@ -60,7 +60,7 @@ void copy_guest_facts(const GuestResult& g, RunRecord& r) {
     if (c.page) {
       detail = fmt::format("page {}: {}", *c.page, detail);
     }
-    r.checks.push_back({c.walk, c.name, c.ok, detail});
+    r.checks.push_back({ c.walk, c.name, c.ok, detail });
   }
   r.warnings = g.warnings;
   copy_samples(g, r);
@@ -77,11 +77,16 @@ vm::GuestStatus guest_status_of(const ChannelParse& parse) {
     return vm::GuestStatus::pending;
   }
   switch (g.status) {
-  case GuestStatus::ok: return vm::GuestStatus::ok;
-  case GuestStatus::correctness_fail: return vm::GuestStatus::correctness_fail;
-  case GuestStatus::bench_fail: return vm::GuestStatus::bench_fail;
-  case GuestStatus::pending: return vm::GuestStatus::pending;
-  case GuestStatus::probe: return vm::GuestStatus::bench_fail;
+    case GuestStatus::ok:
+      return vm::GuestStatus::ok;
+    case GuestStatus::correctness_fail:
+      return vm::GuestStatus::correctness_fail;
+    case GuestStatus::bench_fail:
+      return vm::GuestStatus::bench_fail;
+    case GuestStatus::pending:
+      return vm::GuestStatus::pending;
+    case GuestStatus::probe:
+      return vm::GuestStatus::bench_fail;
   }
   return vm::GuestStatus::pending;
 }
@@ -96,10 +101,10 @@ RunRecord make_run_record(const std::string& variant, int boot, const vm::VmRun&
   r.outcome = std::string(vm::to_string(verdict.outcome));
   r.reason = verdict.reason;
   r.accelerator = std::string(vm::to_string(run.accelerator));
-  r.phases = {{"boot_to_init", seconds(run.timings.boot_to_init)},
-              {"benchmark", seconds(run.timings.benchmark)},
-              {"shutdown", seconds(run.timings.shutdown)},
-              {"total", static_cast<double>(run.timings.total.count()) / 1000.0}};
+  r.phases = { { "boot_to_init", seconds(run.timings.boot_to_init) },
+               { "benchmark", seconds(run.timings.benchmark) },
+               { "shutdown", seconds(run.timings.shutdown) },
+               { "total", static_cast<double>(run.timings.total.count()) / 1000.0 } };
   r.guest_status = std::string(vm::to_string(status));
   copy_guest_facts(parse.result, r);
   if (parse.error && status != vm::GuestStatus::none) {

@@ -1,5 +1,4 @@
 #include <kbench/bench/scenario.hpp>
-
 #include <kbench/util/error.hpp>
 
 #include <fmt/format.h>
@@ -21,8 +20,7 @@ Experiment scenario(const std::string& name) {
     e.walks = 5;
     e.boots = 5; // cheap enough for the 5 boots a verdict needs
   } else {
-    throw Error(ExitCode::usage,
-                fmt::format("unknown scenario \"{}\" (known: seed, quick)", name));
+    throw Error(ExitCode::usage, fmt::format("unknown scenario \"{}\" (known: seed, quick)", name));
   }
   return e;
 }
@@ -36,8 +34,8 @@ std::string guest_cmdline(const Experiment& e) {
 std::chrono::minutes default_run_deadline(const Experiment& e) {
   // Under TCG a baseline walk over 20,000 VMAs x 256 rmap_items takes ~25 s;
   // allow a generous multiple, scaled by the work per boot.
-  const double work = static_cast<double>(e.vmas) * static_cast<double>(e.dup_pages) *
-                      static_cast<double>(e.walks);
+  const double work =
+    static_cast<double>(e.vmas) * static_cast<double>(e.dup_pages) * static_cast<double>(e.walks);
   const double minutes = 5.0 + work / (20000.0 * 256.0) * 2.0;
   return std::chrono::minutes(static_cast<long>(minutes));
 }

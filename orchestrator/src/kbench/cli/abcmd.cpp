@@ -1,7 +1,6 @@
-#include <kbench/cli/abcmd.hpp>
-
 #include <kbench/bench/ab.hpp>
 #include <kbench/bench/scenario.hpp>
+#include <kbench/cli/abcmd.hpp>
 #include <kbench/cli/kernels.hpp>
 #include <kbench/report/render.hpp>
 #include <kbench/report/seedblock.hpp>
@@ -58,9 +57,9 @@ fs::path default_results_dir() {
 initramfs::GuestImage guest_image() {
   const char* dir = std::getenv("KBENCH_GUEST_DIR");
   if (dir != nullptr && *dir != '\0') {
-    return {fs::path(dir) / "init", fs::path(dir) / "rmap_benchmark"};
+    return { fs::path(dir) / "init", fs::path(dir) / "rmap_benchmark" };
   }
-  return {KBENCH_GUEST_INIT, KBENCH_GUEST_RMAP_BENCHMARK};
+  return { KBENCH_GUEST_INIT, KBENCH_GUEST_RMAP_BENCHMARK };
 }
 
 int run_initramfs(const fs::path& output) {
@@ -124,8 +123,8 @@ int run_ab(const GlobalOptions& global, const AbOptions& options) {
                              ? std::chrono::seconds(options.run_timeout_s)
                              : std::chrono::duration_cast<std::chrono::milliseconds>(
                                  bench::default_run_deadline(settings.experiment));
-  settings.deadlines.overall = settings.deadlines.boot + settings.deadlines.run +
-                               settings.deadlines.shutdown;
+  settings.deadlines.overall =
+    settings.deadlines.boot + settings.deadlines.run + settings.deadlines.shutdown;
   settings.guest = guest_image();
   settings.source_description = set.source->identify().description;
   settings.reproducer = global.command_line;

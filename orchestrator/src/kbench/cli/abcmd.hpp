@@ -14,17 +14,17 @@ namespace kbench::cli {
 struct AbOptions {
   KernelOptions kernel;
   std::string scenario = "seed";
-  int boots = 0;             // 0 = the scenario's
-  long walks = 0;            // 0 = the scenario's
-  long vmas = 0;             // 0 = the scenario's
-  long dup_pages = 0;        // 0 = the scenario's
-  std::string trigger;       // "" = the scenario's
+  int boots = 0;       // 0 = the scenario's
+  long walks = 0;      // 0 = the scenario's
+  long vmas = 0;       // 0 = the scenario's
+  long dup_pages = 0;  // 0 = the scenario's
+  std::string trigger; // "" = the scenario's
   std::string accelerator = "auto";
   int vcpus = 2;
   int memory_mib = 2048;
   int boot_timeout_s = 180;
-  int run_timeout_s = 0;     // 0 = derived from the scenario
-  bool aa = false;           // baseline against itself
+  int run_timeout_s = 0; // 0 = derived from the scenario
+  bool aa = false;       // baseline against itself
   std::filesystem::path results_dir;
 };
 

@@ -1,12 +1,11 @@
-#include <kbench/cli/app.hpp>
-
 #include <kbench/cli/abcmd.hpp>
+#include <kbench/cli/app.hpp>
 #include <kbench/cli/buildcmd.hpp>
-#include <kbench/cli/reportcmd.hpp>
-#include <kbench/util/process.hpp>
 #include <kbench/cli/options.hpp>
+#include <kbench/cli/reportcmd.hpp>
 #include <kbench/util/error.hpp>
 #include <kbench/util/logging.hpp>
+#include <kbench/util/process.hpp>
 #include <kbench/util/signals.hpp>
 
 #include <CLI/CLI.hpp>
@@ -50,8 +49,9 @@ void add_kernel_options(CLI::App& app, KernelOptions& o) {
   app.add_option("--config", o.fragments,
                  "Kernel config fragments, merged in order "
                  "[default: kernel-configs/base.config kernel-configs/bench.config]");
-  app.add_option("--base-config", o.base_config,
-                 "make target or .config file the fragments are merged onto")
+  app
+    .add_option("--base-config", o.base_config,
+                "make target or .config file the fragments are merged onto")
     ->capture_default_str();
   app.add_flag("--no-ccache", o.no_ccache, "Compile without ccache");
   app.add_flag("--dry-run", o.dry_run, "Print the commands that would run; run nothing");
@@ -103,7 +103,7 @@ CLI::App* add_ab_command(CLI::App& app, AbOptions& o) {
 }
 
 int dispatch(int argc, char** argv) {
-  CLI::App app{"kbench: A/B performance runs of Linux kernel patches under QEMU", "kbench"};
+  CLI::App app{ "kbench: A/B performance runs of Linux kernel patches under QEMU", "kbench" };
   app.footer(k_exit_codes);
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("kbench ") + KBENCH_VERSION);
@@ -134,13 +134,14 @@ int dispatch(int argc, char** argv) {
   compare->add_option("a", compare_a, "First results (directory or results.json)")->required();
   compare->add_option("b", compare_b, "Second results (directory or results.json)")->required();
   compare->add_option("--variant-a", variant_a, "Variant of the first file")->capture_default_str();
-  compare->add_option("--variant-b", variant_b, "Variant of the second file")->capture_default_str();
+  compare->add_option("--variant-b", variant_b, "Variant of the second file")
+    ->capture_default_str();
   compare->add_option("-o,--output", report_out, "Directory for the comparison reports");
   compare->fallthrough();
 
   std::filesystem::path initramfs_out;
-  auto* initramfs_cmd =
-    app.add_subcommand("initramfs", "Build the guest initramfs (reproducibly) and print its sha256");
+  auto* initramfs_cmd = app.add_subcommand(
+    "initramfs", "Build the guest initramfs (reproducibly) and print its sha256");
   initramfs_cmd->add_option("-o,--output", initramfs_out, "Output file")->required();
   initramfs_cmd->fallthrough();
 

@@ -1,5 +1,4 @@
 #include <kbench/cli/buildcmd.hpp>
-
 #include <kbench/cli/defaults.hpp>
 #include <kbench/cli/kernels.hpp>
 #include <kbench/util/fs.hpp>
@@ -36,19 +35,19 @@ nlohmann::json to_json(const std::vector<kbuild::BuiltKernel>& built) {
     for (const auto& [phase, secs] : k.phases.phases()) {
       phases[phase] = secs;
     }
-    variants.push_back({{"variant", k.variant},
-                        {"bzimage", k.kernel.bzimage.string()},
-                        {"bzimage_sha256", k.kernel.bzimage_sha256},
-                        {"config_sha256", k.kernel.config_sha256},
-                        {"kernel_release", k.kernel.kernel_release},
-                        {"key", k.kernel.key},
-                        {"cache_hit", k.cache_hit},
-                        {"tree_action", k.tree_action},
-                        {"objects_built", k.objects_built},
-                        {"seconds", k.seconds},
-                        {"phases", phases}});
+    variants.push_back({ { "variant", k.variant },
+                         { "bzimage", k.kernel.bzimage.string() },
+                         { "bzimage_sha256", k.kernel.bzimage_sha256 },
+                         { "config_sha256", k.kernel.config_sha256 },
+                         { "kernel_release", k.kernel.kernel_release },
+                         { "key", k.kernel.key },
+                         { "cache_hit", k.cache_hit },
+                         { "tree_action", k.tree_action },
+                         { "objects_built", k.objects_built },
+                         { "seconds", k.seconds },
+                         { "phases", phases } });
   }
-  return {{"kbench_build_version", 1}, {"variants", variants}};
+  return { { "kbench_build_version", 1 }, { "variants", variants } };
 }
 
 } // namespace

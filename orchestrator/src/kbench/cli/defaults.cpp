@@ -44,8 +44,8 @@ fs::path default_patch_series() {
 }
 
 std::vector<fs::path> default_fragments() {
-  return {data_dir() / "kernel-configs" / "base.config",
-          data_dir() / "kernel-configs" / "bench.config"};
+  return { data_dir() / "kernel-configs" / "base.config",
+           data_dir() / "kernel-configs" / "bench.config" };
 }
 
 } // namespace kbench::cli

@@ -1,6 +1,5 @@
-#include <kbench/cli/kernels.hpp>
-
 #include <kbench/cli/defaults.hpp>
+#include <kbench/cli/kernels.hpp>
 #include <kbench/kconfig/fragment.hpp>
 
 #include <fmt/format.h>
@@ -35,10 +34,9 @@ KernelSet open_kernels(const GlobalOptions& global, const KernelOptions& options
     measurement.push_back(default_measurement_patches());
   }
   const auto common = patches::load_series(measurement);
-  const auto series = patches::load_series(options.patches.empty()
-                                             ? std::vector<fs::path>{default_patch_series()}
-                                             : options.patches);
-  set.variants = {{"baseline", common}, {"patched", patches::concat(common, series)}};
+  const auto series = patches::load_series(
+    options.patches.empty() ? std::vector<fs::path>{ default_patch_series() } : options.patches);
+  set.variants = { { "baseline", common }, { "patched", patches::concat(common, series) } };
 
   kbuild::BuildSettings settings;
   settings.cache_dir = cache;

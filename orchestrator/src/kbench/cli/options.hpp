@@ -23,10 +23,10 @@ struct GlobalOptions {
 
 // Options that choose the kernels to build.
 struct KernelOptions {
-  std::string source = "debian";                   // "debian", "debian:PKG" or a path
-  std::string ref;                                 // git ref in --source
-  std::vector<std::filesystem::path> patches;      // patched variant only
-  std::vector<std::filesystem::path> measurement;  // both variants
+  std::string source = "debian";                  // "debian", "debian:PKG" or a path
+  std::string ref;                                // git ref in --source
+  std::vector<std::filesystem::path> patches;     // patched variant only
+  std::vector<std::filesystem::path> measurement; // both variants
   bool no_measurement = false;
   std::vector<std::filesystem::path> fragments;
   std::string base_config = "tinyconfig";

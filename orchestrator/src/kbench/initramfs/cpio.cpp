@@ -1,5 +1,4 @@
 #include <kbench/initramfs/cpio.hpp>
-
 #include <kbench/util/error.hpp>
 #include <kbench/util/fs.hpp>
 #include <kbench/util/hash.hpp>
@@ -20,10 +19,14 @@ constexpr std::uint32_t k_type_symlink = 0120000;
 
 std::uint32_t mode_of(const Entry& e) {
   switch (e.type) {
-  case Entry::Type::directory: return k_type_directory | e.permissions;
-  case Entry::Type::file: return k_type_file | e.permissions;
-  case Entry::Type::char_device: return k_type_char | e.permissions;
-  case Entry::Type::symlink: return k_type_symlink | 0777;
+    case Entry::Type::directory:
+      return k_type_directory | e.permissions;
+    case Entry::Type::file:
+      return k_type_file | e.permissions;
+    case Entry::Type::char_device:
+      return k_type_char | e.permissions;
+    case Entry::Type::symlink:
+      return k_type_symlink | 0777;
   }
   return e.permissions;
 }
@@ -39,10 +42,10 @@ void append_member(std::string& out, std::uint32_t ino, std::uint32_t mode, std:
                    std::uint32_t rminor) {
   // magic, ino, mode, uid, gid, nlink, mtime, filesize, devmajor, devminor,
   // rdevmajor, rdevminor, namesize, check
-  out += fmt::format("070701{:08X}{:08X}{:08X}{:08X}{:08X}{:08X}{:08X}{:08X}{:08X}{:08X}{:08X}"
-                     "{:08X}{:08X}",
-                     ino, mode, 0, 0, nlink, 0, data.size(), 0, 0, rmajor, rminor,
-                     name.size() + 1, 0);
+  out +=
+    fmt::format("070701{:08X}{:08X}{:08X}{:08X}{:08X}{:08X}{:08X}{:08X}{:08X}{:08X}{:08X}"
+                "{:08X}{:08X}",
+                ino, mode, 0, 0, nlink, 0, data.size(), 0, 0, rmajor, rminor, name.size() + 1, 0);
   out += name;
   out.push_back('\0');
   pad4(out);
@@ -52,9 +55,9 @@ void append_member(std::string& out, std::uint32_t ino, std::uint32_t mode, std:
 
 std::string read_binary(const std::filesystem::path& path, std::string_view what) {
   if (!std::filesystem::is_regular_file(path)) {
-    throw Error(ExitCode::guest,
-                fmt::format("guest {} not found: {} (build it: cmake --build build)", what,
-                            path.string()));
+    throw Error(
+      ExitCode::guest,
+      fmt::format("guest {} not found: {} (build it: cmake --build build)", what, path.string()));
   }
   return util::read_file(path);
 }
@@ -101,14 +104,14 @@ std::string gzip(std::string_view data, int level) {
 std::vector<Entry> guest_entries(const GuestImage& image) {
   using T = Entry::Type;
   std::vector<Entry> entries = {
-    {"bin", T::directory, 0755, {}, 0, 0},
-    {"dev", T::directory, 0755, {}, 0, 0},
-    {"dev/console", T::char_device, 0600, {}, 5, 1},
-    {"proc", T::directory, 0755, {}, 0, 0},
-    {"sys", T::directory, 0755, {}, 0, 0},
-    {"tmp", T::directory, 01777, {}, 0, 0},
-    {"init", T::file, 0755, read_binary(image.init, "init"), 0, 0},
-    {"bin/rmap_benchmark", T::file, 0755, read_binary(image.benchmark, "rmap_benchmark"), 0, 0},
+    { "bin", T::directory, 0755, {}, 0, 0 },
+    { "dev", T::directory, 0755, {}, 0, 0 },
+    { "dev/console", T::char_device, 0600, {}, 5, 1 },
+    { "proc", T::directory, 0755, {}, 0, 0 },
+    { "sys", T::directory, 0755, {}, 0, 0 },
+    { "tmp", T::directory, 01777, {}, 0, 0 },
+    { "init", T::file, 0755, read_binary(image.init, "init"), 0, 0 },
+    { "bin/rmap_benchmark", T::file, 0755, read_binary(image.benchmark, "rmap_benchmark"), 0, 0 },
   };
   return entries;
 }

@@ -1,5 +1,4 @@
 #include <kbench/kbuild/builder.hpp>
-
 #include <kbench/kbuild/tree.hpp>
 #include <kbench/util/error.hpp>
 #include <kbench/util/fs.hpp>
@@ -19,9 +18,20 @@ namespace fs = std::filesystem;
 namespace {
 
 // Environment variables of the user's shell that would change a kernel build.
-const std::vector<std::string> k_build_env_blocklist = {
-  "KBUILD_OUTPUT", "KCONFIG_CONFIG", "KCONFIG_ALLCONFIG", "CROSS_COMPILE", "KCFLAGS", "KCPPFLAGS",
-  "KAFLAGS", "KBUILD_EXTRA_SYMBOLS", "LLVM", "CC", "O", "ARCH", "INSTALL_PATH", "SOURCE_DATE_EPOCH"};
+const std::vector<std::string> k_build_env_blocklist = { "KBUILD_OUTPUT",
+                                                         "KCONFIG_CONFIG",
+                                                         "KCONFIG_ALLCONFIG",
+                                                         "CROSS_COMPILE",
+                                                         "KCFLAGS",
+                                                         "KCPPFLAGS",
+                                                         "KAFLAGS",
+                                                         "KBUILD_EXTRA_SYMBOLS",
+                                                         "LLVM",
+                                                         "CC",
+                                                         "O",
+                                                         "ARCH",
+                                                         "INSTALL_PATH",
+                                                         "SOURCE_DATE_EPOCH" };
 
 std::string first_error_lines(const fs::path& log) {
   const std::string text = util::read_file_or_empty(log);
@@ -34,7 +44,8 @@ std::string first_error_lines(const fs::path& log) {
       nl = text.size();
     }
     const std::string_view line(text.data() + start, nl - start);
-    if (line.find("error:") != std::string_view::npos || line.find("Error ") != std::string_view::npos) {
+    if (line.find("error:") != std::string_view::npos ||
+        line.find("Error ") != std::string_view::npos) {
       found += std::string(line) + "\n";
       ++count;
     }
@@ -54,7 +65,8 @@ std::string read_release(const fs::path& out) {
 nlohmann::json series_json(const patches::Series& series) {
   auto list = nlohmann::json::array();
   for (const auto& p : series.patches) {
-    list.push_back({{"file", p.path.string()}, {"sha256", p.sha256}, {"subject", p.subject}});
+    list.push_back(
+      { { "file", p.path.string() }, { "sha256", p.sha256 }, { "subject", p.subject } });
   }
   return list;
 }
@@ -152,7 +164,8 @@ BuiltKernel KernelBuilder::build_one(const Variant& variant, const std::vector<B
   identity.date = fmt::format("@{}", m_source.identify().timestamp);
   {
     util::ScopedPhase phase(result.phases, "prepare");
-    result.tree_action = tree.prepare(m_source, variant.series, donor ? &*donor : nullptr, identity);
+    result.tree_action =
+      tree.prepare(m_source, variant.series, donor ? &*donor : nullptr, identity);
     spdlog::info("{}: tree {}", variant.name, result.tree_action);
   }
   {
@@ -173,20 +186,21 @@ BuiltKernel KernelBuilder::build_one(const Variant& variant, const std::vector<B
     result.objects_built = compile(tree.root(), variant.name, log);
   }
   nlohmann::json meta = {
-    {"variant", variant.name},
-    {"source", {{"id", inputs.source_id}, {"description", m_source.identify().description}}},
-    {"series", series_json(variant.series)},
-    {"series_hash", inputs.series_hash},
-    {"fragments_hash", inputs.fragments_hash},
-    {"base_config", m_settings.base_config},
-    {"toolchain", m_toolchain ? m_toolchain->id() : ""},
-    {"arch", m_settings.arch},
-    {"build_timestamp", build_timestamp()},
-    {"make", util::format_argv(make_argv(tree.root(), {"bzImage"}))},
-    {"compile_seconds", result.phases.seconds("compile")},
+    { "variant", variant.name },
+    { "source",
+      { { "id", inputs.source_id }, { "description", m_source.identify().description } } },
+    { "series", series_json(variant.series) },
+    { "series_hash", inputs.series_hash },
+    { "fragments_hash", inputs.fragments_hash },
+    { "base_config", m_settings.base_config },
+    { "toolchain", m_toolchain ? m_toolchain->id() : "" },
+    { "arch", m_settings.arch },
+    { "build_timestamp", build_timestamp() },
+    { "make", util::format_argv(make_argv(tree.root(), { "bzImage" })) },
+    { "compile_seconds", result.phases.seconds("compile") },
   };
-  BuildOutputs outputs{tree.out_dir() / "arch/x86/boot/bzImage", config, log,
-                       tree.out_dir() / "System.map", read_release(tree.out_dir())};
+  BuildOutputs outputs{ tree.out_dir() / "arch/x86/boot/bzImage", config, log,
+                        tree.out_dir() / "System.map", read_release(tree.out_dir()) };
   return finish(m_cache.store(key, input_hash, outputs, std::move(meta)), false);
 }
 
@@ -221,10 +235,10 @@ util::Command KernelBuilder::make_command(const fs::path& tree,
   cmd.log_file = log;
   cmd.timeout = m_settings.timeout;
   cmd.unset_env = k_build_env_blocklist;
-  cmd.env = {{"CCACHE_DIR", (m_settings.cache_dir / "ccache").string()},
-             {"CCACHE_BASEDIR", tree.string()},
-             {"CCACHE_NOHASHDIR", "1"},
-             {"LC_ALL", "C"}};
+  cmd.env = { { "CCACHE_DIR", (m_settings.cache_dir / "ccache").string() },
+              { "CCACHE_BASEDIR", tree.string() },
+              { "CCACHE_NOHASHDIR", "1" },
+              { "LC_ALL", "C" } };
   return cmd;
 }
 
@@ -243,19 +257,20 @@ std::string KernelBuilder::configure(const fs::path& tree, const std::string& va
     }
   };
   if (m_settings.base_config.find('/') == std::string::npos) {
-    run(make_command(tree, {m_settings.base_config}, log), "make " + m_settings.base_config);
+    run(make_command(tree, { m_settings.base_config }, log), "make " + m_settings.base_config);
   } else {
     fs::copy_file(m_settings.base_config, out / ".config", fs::copy_options::overwrite_existing);
   }
   util::Command merge = make_command(tree, {}, log);
-  merge.argv = {"bash", (tree / "scripts/kconfig/merge_config.sh").string(), "-m", "-O",
-                out.string(), (out / ".config").string()};
+  merge.argv = { "bash",       (tree / "scripts/kconfig/merge_config.sh").string(),
+                 "-m",         "-O",
+                 out.string(), (out / ".config").string() };
   for (const auto& fragment : m_settings.fragments) {
     merge.argv.push_back(fs::absolute(fragment.path).string());
   }
   merge.cwd = tree;
   run(merge, "merge_config.sh");
-  run(make_command(tree, {"olddefconfig"}, log), "make olddefconfig");
+  run(make_command(tree, { "olddefconfig" }, log), "make olddefconfig");
   verify_config(out / ".config");
   return util::read_file(out / ".config");
 }
@@ -279,8 +294,8 @@ void KernelBuilder::check_same_config(const std::string& variant, const fs::path
     m_first_text = text;
     return;
   }
-  const auto diff = kconfig::diff_configs(kconfig::parse_dotconfig(m_first_text),
-                                          kconfig::parse_dotconfig(text));
+  const auto diff =
+    kconfig::diff_configs(kconfig::parse_dotconfig(m_first_text), kconfig::parse_dotconfig(text));
   if (diff.empty()) {
     return;
   }
@@ -306,7 +321,7 @@ long KernelBuilder::compile(const fs::path& tree, const std::string& variant, co
                                 util::format_duration(secs), counter.last_step()));
   };
   spdlog::info("{}: building bzImage with -j{} (log: {})", variant, m_settings.jobs, log.string());
-  const auto result = m_runner.run(make_command(tree, {"bzImage"}, log), tick);
+  const auto result = m_runner.run(make_command(tree, { "bzImage" }, log), tick);
   progress.clear();
   if (!result.ok()) {
     throw Error(ExitCode::build,
@@ -331,17 +346,19 @@ std::vector<PlannedCommand> KernelBuilder::plan(const std::vector<Variant>& vari
     const fs::path tree = tree_dir(variant.name);
     const auto env = make_command(tree, {}, {}).env;
     if (m_settings.base_config.find('/') == std::string::npos) {
-      commands.push_back({variant.name, "generate the base config",
-                          make_argv(tree, {m_settings.base_config}), env});
+      commands.push_back({ variant.name, "generate the base config",
+                           make_argv(tree, { m_settings.base_config }), env });
     } else {
       // configure() copies a base config file; it is no make target.
-      commands.push_back({variant.name, "copy the base config",
-                          {"cp", m_settings.base_config, (tree / k_out_dir / ".config").string()},
-                          {}});
+      commands.push_back(
+        { variant.name,
+          "copy the base config",
+          { "cp", m_settings.base_config, (tree / k_out_dir / ".config").string() },
+          {} });
     }
-    commands.push_back({variant.name, "finish the merged config",
-                        make_argv(tree, {"olddefconfig"}), env});
-    commands.push_back({variant.name, "build the kernel", make_argv(tree, {"bzImage"}), env});
+    commands.push_back(
+      { variant.name, "finish the merged config", make_argv(tree, { "olddefconfig" }), env });
+    commands.push_back({ variant.name, "build the kernel", make_argv(tree, { "bzImage" }), env });
   }
   return commands;
 }

@@ -28,13 +28,13 @@ struct Variant {
 
 // How kernels are built.
 struct BuildSettings {
-  std::filesystem::path cache_dir;              // trees, kernels, ccache live here
-  std::vector<kconfig::Fragment> fragments;     // merged in order over the base config
-  std::string base_config = "tinyconfig";       // a make target or a path to a .config
+  std::filesystem::path cache_dir;          // trees, kernels, ccache live here
+  std::vector<kconfig::Fragment> fragments; // merged in order over the base config
+  std::string base_config = "tinyconfig";   // a make target or a path to a .config
   std::string arch = "x86_64";
   int jobs = 2;
   bool ccache = true;
-  std::chrono::minutes timeout{120};            // per make invocation
+  std::chrono::minutes timeout{ 120 }; // per make invocation
 };
 
 // A built (or cached) kernel of one variant.
@@ -42,10 +42,10 @@ struct BuiltKernel {
   std::string variant;
   CachedKernel kernel;
   bool cache_hit = false;
-  std::string tree_action;     // what was done to the tree ("reused, applied 2 patch(es)")
-  util::PhaseTimes phases;     // prepare, configure, compile (seconds)
-  double seconds = 0;          // wall time for this variant
-  long objects_built = 0;      // kbuild steps seen in the build log
+  std::string tree_action; // what was done to the tree ("reused, applied 2 patch(es)")
+  util::PhaseTimes phases; // prepare, configure, compile (seconds)
+  double seconds = 0;      // wall time for this variant
+  long objects_built = 0;  // kbuild steps seen in the build log
 };
 
 // The make command lines a build would run (for --dry-run).

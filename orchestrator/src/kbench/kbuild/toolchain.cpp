@@ -1,5 +1,4 @@
 #include <kbench/kbuild/toolchain.hpp>
-
 #include <kbench/util/error.hpp>
 
 #include <fmt/format.h>
@@ -10,7 +9,7 @@ namespace {
 
 std::string version_line(util::ProcessRunner& runner, const std::string& tool) {
   util::Command cmd;
-  cmd.argv = {tool, "--version"};
+  cmd.argv = { tool, "--version" };
   cmd.timeout = std::chrono::seconds(30);
   const auto result = runner.run(cmd);
   if (!result.ok()) {
@@ -27,7 +26,7 @@ std::string Toolchain::id() const {
 }
 
 Toolchain detect_toolchain(util::ProcessRunner& runner) {
-  return {version_line(runner, "gcc"), version_line(runner, "ld"), version_line(runner, "make")};
+  return { version_line(runner, "gcc"), version_line(runner, "ld"), version_line(runner, "make") };
 }
 
 } // namespace kbench::kbuild

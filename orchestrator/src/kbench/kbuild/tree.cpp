@@ -1,5 +1,4 @@
 #include <kbench/kbuild/tree.hpp>
-
 #include <kbench/util/error.hpp>
 #include <kbench/util/fs.hpp>
 
@@ -29,9 +28,9 @@ void run_checked(util::ProcessRunner& runner, std::vector<std::string> argv, con
   cmd.timeout = std::chrono::minutes(20);
   const auto result = runner.run(cmd);
   if (!result.ok()) {
-    throw Error(code, fmt::format("{} failed in {} ({}):\n{}", util::format_argv(cmd.argv),
-                                  cwd.string(), util::describe_result(result),
-                                  util::tail_lines(result.output, 10)));
+    throw Error(code,
+                fmt::format("{} failed in {} ({}):\n{}", util::format_argv(cmd.argv), cwd.string(),
+                            util::describe_result(result), util::tail_lines(result.output, 10)));
   }
 }
 
@@ -40,7 +39,8 @@ void run_checked(util::ProcessRunner& runner, std::vector<std::string> argv, con
 // location, objtool would be rebuilt and, since every object depends on it,
 // the whole kernel with it. Point those records at the new tree, keeping
 // their mtimes, so the copy is as up to date as its donor.
-void relocate_tool_records(const fs::path& out_dir, const std::string& from, const std::string& to) {
+void relocate_tool_records(const fs::path& out_dir, const std::string& from,
+                           const std::string& to) {
   const fs::path tools = out_dir / "tools";
   if (!fs::exists(tools)) {
     return;
@@ -55,7 +55,8 @@ void relocate_tool_records(const fs::path& out_dir, const std::string& from, con
     if (text.find(from) == std::string::npos) {
       continue;
     }
-    for (auto pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos + to.size())) {
+    for (auto pos = text.find(from); pos != std::string::npos;
+         pos = text.find(from, pos + to.size())) {
       text.replace(pos, from.size(), to);
     }
     const auto mtime = fs::last_write_time(entry.path());
@@ -113,7 +114,7 @@ bool VariantTree::can_donate_to(const std::string& source_id, const patches::Ser
 
 std::string VariantTree::git_head() const {
   util::Command cmd;
-  cmd.argv = {"git", "-C", m_root.string(), "rev-parse", "HEAD"};
+  cmd.argv = { "git", "-C", m_root.string(), "rev-parse", "HEAD" };
   const auto result = m_runner.run(cmd);
   return result.ok() ? result.output.substr(0, result.output.find('\n')) : "";
 }
@@ -130,8 +131,9 @@ std::string VariantTree::prepare(source::KernelSource& source, const patches::Se
       spdlog::info("copying {} (with its build directory) to {}", donor->root().string(),
                    m_root.string());
       util::create_directories(m_root);
-      run_checked(m_runner, {"cp", "-a", "--reflink=auto", donor->root().string() + "/.",
-                             m_root.string()}, {}, ExitCode::infra);
+      run_checked(m_runner,
+                  { "cp", "-a", "--reflink=auto", donor->root().string() + "/.", m_root.string() },
+                  {}, ExitCode::infra);
       relocate_tool_records(out_dir(), donor->root().string(), m_root.string());
       s = state();
       done = "copied from " + donor->root().filename().string();
@@ -139,7 +141,7 @@ std::string VariantTree::prepare(source::KernelSource& source, const patches::Se
       spdlog::info("creating tree {} from {}", m_root.string(), id.description);
       util::create_directories(m_root.parent_path());
       source.materialize(m_root);
-      s = TreeState{id.id, id.git_tree ? git_head() : "", {}, {}};
+      s = TreeState{ id.id, id.git_tree ? git_head() : "", {}, {} };
       done = "fresh copy of the source";
     }
   } else {
@@ -162,12 +164,13 @@ std::string VariantTree::prepare(source::KernelSource& source, const patches::Se
 void VariantTree::revert_to(TreeState& s, std::size_t keep, bool git) {
   if (git) {
     const std::string target = keep == 0 ? s.base_commit : s.applied_commits.at(keep - 1);
-    run_checked(m_runner, {"git", "-C", m_root.string(), "reset", "-q", "--hard", target}, {},
+    run_checked(m_runner, { "git", "-C", m_root.string(), "reset", "-q", "--hard", target }, {},
                 ExitCode::infra);
   } else {
     for (std::size_t i = s.applied.size(); i-- > keep;) {
-      run_checked(m_runner, {"patch", "-R", "-p1", "--batch", "--no-backup-if-mismatch", "-i",
-                             saved_patch(m_root, i).string()},
+      run_checked(m_runner,
+                  { "patch", "-R", "-p1", "--batch", "--no-backup-if-mismatch", "-i",
+                    saved_patch(m_root, i).string() },
                   m_root, ExitCode::infra);
     }
   }

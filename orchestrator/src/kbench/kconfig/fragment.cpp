@@ -1,5 +1,4 @@
 #include <kbench/kconfig/fragment.hpp>
-
 #include <kbench/util/error.hpp>
 #include <kbench/util/fs.hpp>
 
@@ -79,7 +78,7 @@ Request parse_request(std::string_view raw, const std::filesystem::path& path, i
   const std::string_view line = trim(raw);
   const std::size_t col = static_cast<std::size_t>(line.data() - raw.data()) + 1;
   if (auto symbol = parse_not_set(line); !symbol.empty()) {
-    return {path, line_no, symbol, "n"};
+    return { path, line_no, symbol, "n" };
   }
   const std::size_t n = symbol_length(line);
   if (n == 0) {
@@ -97,10 +96,10 @@ Request parse_request(std::string_view raw, const std::filesystem::path& path, i
     fail(path, line_no, col + n + 1,
          "'=n' is not understood by merge_config.sh; write \"# CONFIG_X is not set\"", line);
   }
-  return {path, line_no, std::string(line.substr(0, n)), std::string(value)};
+  return { path, line_no, std::string(line.substr(0, n)), std::string(value) };
 }
 
-template <typename F>
+template<typename F>
 void for_each_line(std::string_view text, F&& f) {
   int line_no = 0;
   while (!text.empty()) {
@@ -117,7 +116,7 @@ void for_each_line(std::string_view text, F&& f) {
 } // namespace
 
 Fragment parse_fragment(std::string_view text, const std::filesystem::path& path) {
-  Fragment fragment{path, {}};
+  Fragment fragment{ path, {} };
   for_each_line(text, [&](std::string_view raw, int line_no) {
     const std::string_view line = trim(raw);
     if (line.empty()) {
@@ -176,9 +175,10 @@ std::vector<Mismatch> verify(const std::vector<Fragment>& fragments, const DotCo
   for (const auto& request : effective_requests(fragments)) {
     const auto it = config.find(request.symbol);
     const std::string actual = it == config.end() ? "" : it->second;
-    const bool holds = request.value == "n" ? (actual.empty() || actual == "n") : actual == request.value;
+    const bool holds =
+      request.value == "n" ? (actual.empty() || actual == "n") : actual == request.value;
     if (!holds) {
-      mismatches.push_back({request, actual});
+      mismatches.push_back({ request, actual });
     }
   }
   return mismatches;
@@ -192,7 +192,8 @@ std::string describe_mismatches(const std::vector<Mismatch>& mismatches) {
     if (m.actual.empty()) {
       actual = "absent from the final .config (unknown symbol, or its dependencies are not met)";
     } else if (m.actual == "n") {
-      actual = "not set in the final .config (a dependency is missing or something selects against it)";
+      actual =
+        "not set in the final .config (a dependency is missing or something selects against it)";
     } else {
       actual = fmt::format("{}={} in the final .config", r.symbol, m.actual);
     }

@@ -24,10 +24,10 @@ enum class Kind {
 // What the user asked for.
 struct Spec {
   Kind kind = Kind::debian_package;
-  std::string package = "linux-source-6.12";                        // debian_package
+  std::string package = "linux-source-6.12";                           // debian_package
   std::filesystem::path tarball = "/usr/src/linux-source-6.12.tar.xz"; // debian_package
-  std::filesystem::path path;                                        // path, git_ref
-  std::string ref;                                                   // git_ref
+  std::filesystem::path path;                                          // path, git_ref
+  std::string ref;                                                     // git_ref
 };
 
 // Return the Spec for a `--source` argument ("debian", "debian:PACKAGE" or a
@@ -36,11 +36,11 @@ Spec parse_spec(const std::string& source, const std::string& ref);
 
 // What a source is, resolved.
 struct Identity {
-  std::string id;          // stable identity, part of every cache key
-  std::string description; // for humans: "Debian linux-source-6.12 6.12.117-1~deb12u1"
-  std::string version;     // package version, git commit, or "" for plain trees
+  std::string id;             // stable identity, part of every cache key
+  std::string description;    // for humans: "Debian linux-source-6.12 6.12.117-1~deb12u1"
+  std::string version;        // package version, git commit, or "" for plain trees
   std::int64_t timestamp = 0; // seconds since the epoch: KBUILD_BUILD_TIMESTAMP
-  bool git_tree = false;   // materialized trees are git trees (patches go through git am)
+  bool git_tree = false;      // materialized trees are git trees (patches go through git am)
 };
 
 // A kernel source.

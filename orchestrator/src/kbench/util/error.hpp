@@ -11,20 +11,20 @@ namespace kbench {
 
 // Process exit codes, one per way a kbench command can end (docs/exit-codes.md).
 enum class ExitCode : int {
-  ok = 0,                 // success; for `kbench ci`: no regression
-  regression = 1,         // `kbench ci`: a performance regression was found
-  usage = 2,              // bad command line
-  invalid_config = 3,     // experiment file or kernel config fragment is invalid
-  source = 4,             // kernel source missing, not a git tree, unknown ref
-  patch = 5,              // a patch of the series does not apply
-  kconfig = 6,            // a requested config symbol could not be set; variant configs differ
-  build = 7,              // the kernel build failed
-  guest = 8,              // building the guest programs or the initramfs failed
-  correctness = 9,        // the benchmark saw wrong results (e.g. a mapping lost)
-  run_failed = 10,        // a boot did not finish: panic, timeout, benchmark failure
-  infra = 11,             // host-side infrastructure: missing tool, I/O error, QEMU/libvirt
-  interrupted = 130,      // SIGINT (Ctrl-C)
-  terminated = 143,       // SIGTERM
+  ok = 0,             // success; for `kbench ci`: no regression
+  regression = 1,     // `kbench ci`: a performance regression was found
+  usage = 2,          // bad command line
+  invalid_config = 3, // experiment file or kernel config fragment is invalid
+  source = 4,         // kernel source missing, not a git tree, unknown ref
+  patch = 5,          // a patch of the series does not apply
+  kconfig = 6,        // a requested config symbol could not be set; variant configs differ
+  build = 7,          // the kernel build failed
+  guest = 8,          // building the guest programs or the initramfs failed
+  correctness = 9,    // the benchmark saw wrong results (e.g. a mapping lost)
+  run_failed = 10,    // a boot did not finish: panic, timeout, benchmark failure
+  infra = 11,         // host-side infrastructure: missing tool, I/O error, QEMU/libvirt
+  interrupted = 130,  // SIGINT (Ctrl-C)
+  terminated = 143,   // SIGTERM
 };
 
 // Return the short lower-case name of `code` ("patch", "build", ...).

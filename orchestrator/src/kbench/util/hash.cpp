@@ -1,6 +1,5 @@
-#include <kbench/util/hash.hpp>
-
 #include <kbench/util/error.hpp>
+#include <kbench/util/hash.hpp>
 
 #include <fmt/format.h>
 #include <openssl/evp.h>

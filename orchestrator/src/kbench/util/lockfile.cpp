@@ -1,6 +1,5 @@
-#include <kbench/util/lockfile.hpp>
-
 #include <kbench/util/error.hpp>
+#include <kbench/util/lockfile.hpp>
 #include <kbench/util/signals.hpp>
 
 #include <fmt/format.h>

@@ -10,9 +10,15 @@ void init_logging(Verbosity verbosity) {
   auto stderr_sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
   stderr_sink->set_pattern("kbench: %^%l%$: %v");
   switch (verbosity) {
-  case Verbosity::quiet: stderr_sink->set_level(spdlog::level::warn); break;
-  case Verbosity::normal: stderr_sink->set_level(spdlog::level::info); break;
-  case Verbosity::verbose: stderr_sink->set_level(spdlog::level::debug); break;
+    case Verbosity::quiet:
+      stderr_sink->set_level(spdlog::level::warn);
+      break;
+    case Verbosity::normal:
+      stderr_sink->set_level(spdlog::level::info);
+      break;
+    case Verbosity::verbose:
+      stderr_sink->set_level(spdlog::level::debug);
+      break;
   }
   auto logger = std::make_shared<spdlog::logger>("kbench", stderr_sink);
   logger->set_level(spdlog::level::debug);

@@ -1,20 +1,19 @@
-#include <kbench/util/process.hpp>
-
 #include <kbench/util/error.hpp>
 #include <kbench/util/fs.hpp>
+#include <kbench/util/process.hpp>
 #include <kbench/util/signals.hpp>
 
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
 #include <fmt/format.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <thread>
 
 namespace bp = boost::process;
@@ -32,13 +31,13 @@ std::chrono::milliseconds since(Clock::time_point start) {
 // Prepare the child between fork and exec: own process group, default
 // signal dispositions, nothing blocked.
 struct ChildSetup : bp::extend::handler {
-  template <typename Executor>
+  template<typename Executor>
   void on_exec_setup(Executor& /*exec*/) const {
     ::setpgid(0, 0);
     sigset_t all;
     sigemptyset(&all);
     ::sigprocmask(SIG_SETMASK, &all, nullptr);
-    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT}) {
+    for (int sig : { SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT }) {
       ::signal(sig, SIG_DFL);
     }
   }
@@ -90,13 +89,13 @@ public:
     // Append, never truncate: several commands may share one log.
     m_output = std::fopen(m_output_path.c_str(), "ae");
     if (m_output == nullptr) {
-      throw Error(ExitCode::infra, fmt::format("cannot open {}: {}", m_output_path.string(),
-                                               std::strerror(errno)));
+      throw Error(ExitCode::infra,
+                  fmt::format("cannot open {}: {}", m_output_path.string(), std::strerror(errno)));
     }
     std::error_code ec;
-    m_child = bp::child(bp::exe = exe.string(), bp::args = args, bp::std_in < bp::null,
-                        (bp::std_out & bp::std_err) > m_output, bp::start_dir = cwd.string(),
-                        env, ChildSetup{}, ec);
+    m_child = bp::child(bp::exe = exe.string(), bp::args = args,
+                        bp::std_in<bp::null, (bp::std_out & bp::std_err)> m_output,
+                        bp::start_dir = cwd.string(), env, ChildSetup{}, ec);
     std::fclose(m_output);
     m_output = nullptr;
     if (ec) {

@@ -29,18 +29,18 @@ struct Command {
   // captured into CommandResult::output.
   std::filesystem::path log_file;
   // Deadline for the whole command; zero means none.
-  std::chrono::milliseconds timeout{0};
+  std::chrono::milliseconds timeout{ 0 };
   // Grace period between SIGTERM and SIGKILL when the command is stopped.
-  std::chrono::milliseconds kill_grace{std::chrono::seconds(5)};
+  std::chrono::milliseconds kill_grace{ std::chrono::seconds(5) };
 };
 
 // How a command ended.
 struct CommandResult {
-  int exit_code = -1;    // exit status, or -1 when killed by a signal
-  int term_signal = 0;   // signal that ended it, or 0
+  int exit_code = -1;  // exit status, or -1 when killed by a signal
+  int term_signal = 0; // signal that ended it, or 0
   bool timed_out = false;
-  std::string output;    // captured stdout+stderr when Command::log_file was empty
-  std::chrono::milliseconds elapsed{0};
+  std::string output; // captured stdout+stderr when Command::log_file was empty
+  std::chrono::milliseconds elapsed{ 0 };
 
   // Return true when the command exited with status 0.
   bool ok() const noexcept { return exit_code == 0 && !timed_out; }

@@ -58,9 +58,9 @@ long BuildLogCounter::poll() {
         ++m_objects;
       }
       const auto path_start = line.find_first_not_of(' ', tag_end);
-      m_last_step = fmt::format("{} {}", tag, path_start == std::string_view::npos
-                                                 ? std::string_view()
-                                                 : line.substr(path_start));
+      m_last_step = fmt::format("{} {}", tag,
+                                path_start == std::string_view::npos ? std::string_view()
+                                                                     : line.substr(path_start));
     }
     start = nl + 1;
   }

@@ -1,6 +1,5 @@
-#include <kbench/util/signals.hpp>
-
 #include <kbench/util/error.hpp>
+#include <kbench/util/signals.hpp>
 
 #include <csignal>
 

@@ -10,10 +10,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+extern char** environ;
+
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
 #include <thread>
 
 namespace bp = boost::process;
@@ -28,9 +31,51 @@ std::chrono::milliseconds since(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
 }
 
-// Prepare the child between fork and exec: own process group, default
-// signal dispositions, nothing blocked.
+// The child's environment as a "NAME=value" block: kbench's own, minus
+// `unset` and overridden names, plus `set`. Built by hand rather than with
+// bp::environment, whose find() over-reads shorter entries (Boost 1.74).
+class EnvironmentBlock {
+public:
+  EnvironmentBlock(const std::vector<std::string>& unset,
+                   const std::vector<std::pair<std::string, std::string>>& set) {
+    auto dropped = [&](std::string_view entry) {
+      const auto name = entry.substr(0, entry.find('='));
+      const auto same = [&](const auto& n) { return name == n; };
+      return std::any_of(unset.begin(), unset.end(), same) ||
+             std::any_of(set.begin(), set.end(), [&](const auto& kv) { return name == kv.first; });
+    };
+    for (char** e = environ; *e != nullptr; ++e) {
+      if (!dropped(*e)) {
+        m_entries.emplace_back(*e);
+      }
+    }
+    for (const auto& [name, value] : set) {
+      m_entries.push_back(name + "=" + value);
+    }
+    for (auto& entry : m_entries) {
+      m_pointers.push_back(entry.data());
+    }
+    m_pointers.push_back(nullptr);
+  }
+
+  // Return the block in execve()'s format.
+  char** data() { return m_pointers.data(); }
+
+private:
+  std::vector<std::string> m_entries;
+  std::vector<char*> m_pointers;
+};
+
+// Prepare the child: its environment (before fork); then, between fork and
+// exec, its own process group, default signal dispositions, nothing blocked.
 struct ChildSetup : bp::extend::handler {
+  char** envp = nullptr;
+
+  template<typename Executor>
+  void on_setup(Executor& exec) const {
+    exec.env = envp;
+  }
+
   template<typename Executor>
   void on_exec_setup(Executor& /*exec*/) const {
     ::setpgid(0, 0);
@@ -76,13 +121,7 @@ public:
     } else {
       m_output_path = command.log_file;
     }
-    bp::environment env = boost::this_process::environment();
-    for (const auto& name : command.unset_env) {
-      env.erase(name);
-    }
-    for (const auto& [name, value] : command.env) {
-      env[name] = value;
-    }
+    EnvironmentBlock env(command.unset_env, command.env);
     std::vector<std::string> args(command.argv.begin() + 1, command.argv.end());
     const auto exe = resolve_program(command.argv.front());
     const auto cwd = command.cwd.empty() ? std::filesystem::current_path() : command.cwd;
@@ -95,7 +134,7 @@ public:
     std::error_code ec;
     m_child = bp::child(bp::exe = exe.string(), bp::args = args,
                         bp::std_in<bp::null, (bp::std_out & bp::std_err)> m_output,
-                        bp::start_dir = cwd.string(), env, ChildSetup{}, ec);
+                        bp::start_dir = cwd.string(), ChildSetup{{}, env.data()}, ec);
     std::fclose(m_output);
     m_output = nullptr;
     if (ec) {

@@ -25,7 +25,9 @@ int default_jobs(int jobs) {
 KernelSet open_kernels(const GlobalOptions& global, const KernelOptions& options,
                        util::ProcessRunner& runner) {
   KernelSet set;
-  const fs::path cache = global.cache_dir.empty() ? default_cache_dir() : global.cache_dir;
+  // Absolute: make, ccache and git run in other directories.
+  const fs::path cache =
+    fs::absolute(global.cache_dir.empty() ? default_cache_dir() : global.cache_dir).lexically_normal();
   set.source = source::open_source(source::parse_spec(options.source, options.ref), runner, cache);
   set.source->identify();
 

@@ -54,7 +54,7 @@ TEST(VmQemuCommand, DefaultSpecGivesTheDocumentedTcgCommandLine) {
     "-numa", "node,nodeid=1,cpus=1,memdev=m1",
     "-kernel", "/k/bzImage",
     "-initrd", "/k/initramfs.cpio",
-    "-append", "console=ttyS0 panic=-1 oops=panic softlockup_panic=1 rdinit=/init "
+    "-append", "console=ttyS0 panic=-1 oops=panic softlockup_panic=1 no_timer_check rdinit=/init "
                "kbench.mode=bench kbench.vmas=2000",
     "-serial", "file:/w/run1/console.log",
     "-device", "virtio-serial-pci",
@@ -147,8 +147,8 @@ TEST(VmQemuCommand, ExtraCmdlineComesLastSoItCanOverrideDefaults) {
   auto spec = make_spec();
   spec.extra_cmdline = "rdinit=/other";
   EXPECT_EQ(kbench::vm::kernel_cmdline(spec),
-            "console=ttyS0 panic=-1 oops=panic softlockup_panic=1 rdinit=/init rdinit=/other");
+            "console=ttyS0 panic=-1 oops=panic softlockup_panic=1 no_timer_check rdinit=/init rdinit=/other");
   spec.extra_cmdline.clear();
   EXPECT_EQ(kbench::vm::kernel_cmdline(spec),
-            "console=ttyS0 panic=-1 oops=panic softlockup_panic=1 rdinit=/init");
+            "console=ttyS0 panic=-1 oops=panic softlockup_panic=1 no_timer_check rdinit=/init");
 }

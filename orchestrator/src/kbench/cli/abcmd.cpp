@@ -102,7 +102,7 @@ void print_perf(const bench::Results& r) {
              benchmark, get("report"), get("total"));
   fmt::print("perf: guest time (QEMU running) {:.1f}s; orchestration overhead (wall - guest - "
              "build) {:.1f}s\n",
-             get("guest"), get("total") - get("guest") - get("build"));
+             get("guest"), get("overhead"));
 }
 
 } // namespace

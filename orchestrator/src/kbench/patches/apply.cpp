@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <charconv>
+#include <fstream>
 #include <regex>
 #include <sstream>
 
@@ -113,8 +114,9 @@ void append_log(const fs::path& log_file, const std::string& text) {
   if (log_file.empty()) {
     return;
   }
-  std::string existing = util::read_file_or_empty(log_file);
-  util::write_file_atomic(log_file, existing + text);
+  // A log, not a result: appended in place (rewriting it would cost O(n^2)).
+  std::ofstream out(log_file, std::ios::app | std::ios::binary);
+  out << text;
 }
 
 util::CommandResult run_logged(util::ProcessRunner& runner, util::Command cmd,

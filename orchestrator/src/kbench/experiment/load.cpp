@@ -1,0 +1,62 @@
+#include <kbench/experiment/embedded.hpp>
+#include <kbench/experiment/load.hpp>
+#include <kbench/experiment/validate.hpp>
+#include <kbench/util/fs.hpp>
+
+#include <fmt/format.h>
+
+namespace kbench::experiment {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+void apply_file(const fs::path& file, Experiment& e, LayerReport& report) {
+  std::string text;
+  try {
+    text = util::read_file(file);
+  } catch (const std::exception& error) {
+    report.diagnostics.push_back({ { file.string(), 0, 0 }, error.what() });
+    return;
+  }
+  const fs::path dir = fs::absolute(file).parent_path();
+  apply_yaml(text, file.string(), dir, e, report);
+}
+
+} // namespace
+
+Experiment collect(const LoadRequest& request, Diagnostics& diagnostics) {
+  Experiment e;
+  LayerReport report;
+  apply_yaml(embedded_default(), k_default_name, {}, e, report);
+  for (const auto& name : request.overlays) {
+    if (name != "seed") {
+      apply_yaml(embedded_overlay(name), fmt::format("<embedded {}.yaml>", name), {}, e, report);
+    }
+  }
+  for (const auto& file : request.files) {
+    apply_file(file, e, report);
+  }
+  apply_overrides(request.overrides, e, report);
+  const Diagnostics semantic = validate(e, request.data_dir, report.rejected);
+  diagnostics.insert(diagnostics.end(), report.diagnostics.begin(), report.diagnostics.end());
+  diagnostics.insert(diagnostics.end(), semantic.begin(), semantic.end());
+  return e;
+}
+
+Experiment load(const LoadRequest& request) {
+  Diagnostics diagnostics;
+  Experiment e = collect(request, diagnostics);
+  throw_if_any(diagnostics);
+  return e;
+}
+
+Experiment default_experiment() {
+  Experiment e;
+  LayerReport report;
+  apply_yaml(embedded_default(), k_default_name, {}, e, report);
+  throw_if_any(report.diagnostics);
+  return e;
+}
+
+} // namespace kbench::experiment

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -42,12 +43,13 @@ static const char* const k_trigger_names[] = { "migrate", "compact", "swap" };
 static const char* const k_method_names[] = { "none", "tracepoint", "function_graph" };
 
 struct params {
-  unsigned long vmas, dup_pages, walks, seed, victim, merge_timeout_s;
+  unsigned long vmas, dup_pages, walks, seed, victim, merge_timeout_s, isolate, victim_pause_us,
+    warmup;
   enum trigger trigger;
   const char* trace; /* auto | tracepoint | function_graph | none */
 };
 
-static struct params g_p = { 20000, 256, 5, 1, 1, 120, TRIGGER_MIGRATE, "auto" };
+static struct params g_p = { 20000, 256, 5, 1, 1, 120, 1, 0, 1, TRIGGER_MIGRATE, "auto" };
 static size_t g_page;
 static size_t g_npages;
 static unsigned char* g_region;
@@ -203,6 +205,12 @@ static void parse_args(int argc, char** argv) {
       g_p.seed = parse_ul(k, v);
     else if (!strcmp(k, "victim"))
       g_p.victim = parse_ul(k, v);
+    else if (!strcmp(k, "victim_pause_us"))
+      g_p.victim_pause_us = parse_ul(k, v);
+    else if (!strcmp(k, "warmup"))
+      g_p.warmup = parse_ul(k, v);
+    else if (!strcmp(k, "isolate"))
+      g_p.isolate = parse_ul(k, v);
     else if (!strcmp(k, "merge_timeout_s"))
       g_p.merge_timeout_s = parse_ul(k, v);
     else if (!strcmp(k, "trace")) {
@@ -230,6 +238,10 @@ static void parse_args(int argc, char** argv) {
     die("walks=%lu out of range [1, %d]", g_p.walks, MAX_WALKS);
   if (g_p.victim > 1)
     die("victim=%lu must be 0 or 1", g_p.victim);
+  if (g_p.warmup > 10)
+    die("warmup=%lu out of range [0, 10]", g_p.warmup);
+  if (g_p.isolate > 1)
+    die("isolate=%lu must be 0 or 1", g_p.isolate);
   out("param mode=bench vmas=%lu dup_pages=%lu walks=%lu trigger=%s seed=%lu victim=%lu "
       "merge_timeout_s=%lu trace=%s",
       g_p.vmas, g_p.dup_pages, g_p.walks, k_trigger_names[g_p.trigger], g_p.seed, g_p.victim,
@@ -536,10 +548,59 @@ static void victim_record(int walk, uint64_t ns, uint64_t* rng) {
   }
 }
 
+/* ---- placement ---------------------------------------------------------------- */
+
+/* CPU the victim runs on: the last online one (the walker has CPU 0). */
+static int g_victim_cpu = -1;
+
+/* Pin the calling thread to `cpu`; return 0 or -1 (warned). */
+static int pin_to(int cpu, const char* who) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  int rc = pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+  if (rc != 0)
+    warn("pin %s to cpu %d: %s", who, cpu, strerror(rc));
+  return rc == 0 ? 0 : -1;
+}
+
+/* Isolate the walker: with several vCPUs the walker owns CPU 0 as SCHED_FIFO
+ * and the victim runs on the last CPU, so a lock hold is never stretched by the
+ * guest scheduler putting another task (the victim, ksmd, a kworker) on the
+ * walker's CPU in the middle of it: both kernels are measured the same way,
+ * and what remains is the walk itself (plus the host's own scheduling of the
+ * vCPU thread under TCG). RT throttling is off so that a multi-second baseline
+ * walk is not parked for 50 ms every second. Records what was done as meta. */
+static void isolate_walker(void) {
+  long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+  const char* policy = "other";
+  int walker_cpu = -1;
+  if (g_p.isolate && ncpu >= 2) {
+    if (pin_to(0, "walker") == 0)
+      walker_cpu = 0;
+    g_victim_cpu = (int)ncpu - 1;
+    if (write_str("/proc/sys/kernel/sched_rt_runtime_us", "-1") != 0)
+      warn("cannot disable RT throttling: %s", strerror(errno));
+    struct sched_param sp = { .sched_priority = 10 };
+    int rc = pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp);
+    if (rc == 0)
+      policy = "fifo";
+    else
+      warn("SCHED_FIFO for the walker: %s", strerror(rc));
+  }
+  out("meta walker_cpu=%d walker_policy=%s victim_cpu=%d online_cpus=%ld warmup_walks=%lu "
+      "victim_pause_us=%lu",
+      walker_cpu, policy, g_victim_cpu, ncpu, g_p.warmup, g_p.victim_pause_us);
+}
+
 /* Toggle the protection of the region's last page: each mprotect splits or
  * re-merges a VMA of the region and so takes the anon_vma lock for write. */
 static void* victim_main(void* arg) {
   (void)arg;
+  struct sched_param sp = { .sched_priority = 0 };
+  pthread_setschedparam(pthread_self(), SCHED_OTHER, &sp); /* not the walker's FIFO */
+  if (g_victim_cpu >= 0)
+    pin_to(g_victim_cpu, "victim");
   unsigned char* page = page_at(g_p.vmas);
   const int base = prot_of(g_p.vmas),
             other = (base & PROT_WRITE) ? PROT_READ : PROT_READ | PROT_WRITE;
@@ -561,6 +622,8 @@ static void* victim_main(void* arg) {
     }
     victim_record(walk, t1 - t0, &rng);
     victim_record(walk, t2 - t1, &rng);
+    if (g_p.victim_pause_us)
+      usleep((useconds_t)g_p.victim_pause_us);
   }
   return NULL;
 }
@@ -661,6 +724,19 @@ static void verify(unsigned long walk, void** pages, int* status, int target) {
   check(walk, "content", 1, -1, NULL);
 }
 
+/* Run the trigger `warmup` times unrecorded (the victim idle, the trace
+ * cleared afterwards), so that the first recorded walk of either kernel does
+ * not also pay for cold caches, TLBs and, under TCG, code translation. The
+ * recorded walks that follow check the page's node and content. */
+static void warm_up(void** pages, int* nodes, int* status) {
+  for (unsigned long i = 0; i < g_p.warmup; i++) {
+    int target;
+    uint64_t wall = trigger(i, pages, nodes, status, &target);
+    diag("warm-up %lu: trigger %.3f ms (not recorded)", i, (double)wall / 1e6);
+  }
+  trace_clear();
+}
+
 static void run_walks(void) {
   void** pages = calloc(g_p.dup_pages, sizeof *pages);
   int* nodes = calloc(g_p.dup_pages, sizeof *nodes);
@@ -670,8 +746,10 @@ static void run_walks(void) {
   pthread_t victim;
   g_vstat = calloc(g_p.walks, sizeof *g_vstat);
   g_reservoir = calloc(VICTIM_RESERVOIR, sizeof *g_reservoir);
+  isolate_walker();
   if (g_p.victim && pthread_create(&victim, NULL, victim_main, NULL) != 0)
     die("pthread_create: %s", strerror(errno));
+  warm_up(pages, nodes, status);
   for (unsigned long w = 0; w < g_p.walks; w++) {
     int target;
     unsigned long n_walks;

@@ -57,11 +57,8 @@ std::string host_cpu() {
 // host's clock, but the guest's TSC sync check sees vCPU threads run at
 // different times, marks the TSC unstable and falls back to the HPET, whose
 // every read is an MMIO exit under QEMU's big lock: slow, and its latency
-// lands inside the very lock holds being timed. idle=poll (TCG only): a
-// halted vCPU thread of multi-threaded TCG can take milliseconds to wake for
-// an IPI (a TLB shootdown, a reschedule), and that wait lands inside the
-// sender's lock hold; a polling idle vCPU takes the IPI at once. Under KVM
-// both would only cost, so neither is used there.
+// lands inside the very lock holds being timed. Under KVM the guest uses
+// kvm-clock and needs neither.
 long host_tsc_khz() {
   const std::string cpuinfo = util::read_file_or_empty("/proc/cpuinfo");
   const auto pos = cpuinfo.find("cpu MHz");
@@ -218,7 +215,6 @@ vm::VmSpec AbRunner::spec_for(const KernelRecord& kernel, const fs::path& work_d
     if (const long khz = host_tsc_khz(); khz > 0) {
       spec.extra_cmdline += fmt::format(" tsc_early_khz={} tsc=reliable", khz);
     }
-    spec.extra_cmdline += " idle=poll";
   }
   spec.vcpus = m_settings.experiment.vcpus;
   spec.memory_mib = m_settings.experiment.memory_mib;

@@ -125,6 +125,7 @@ Results AbRunner::run() {
     std::string(vm::to_string(m_settings.accelerator_policy));
   m_results.source = m_settings.source_description;
   m_results.reproducer = m_settings.reproducer;
+  m_results.provenance = m_settings.provenance;
   m_results.environment = { { "host_kernel", host_kernel() }, { "host_cpu", host_cpu() } };
 
   build_kernels();
@@ -144,6 +145,11 @@ Results AbRunner::run() {
 
 void AbRunner::build_kernels() {
   const auto start = Clock::now();
+  if (!m_settings.prebuilt.empty()) {
+    m_results.kernels = m_settings.prebuilt; // `kbench run --kernel`: nothing to build
+    m_results.phases["build"] = since(start);
+    return;
+  }
   const auto built = m_builder.build_all(m_variants);
   m_results.phases["build"] = since(start);
   for (const auto& b : built) {
@@ -160,6 +166,9 @@ void AbRunner::build_initramfs() {
   const auto start = Clock::now();
   m_initramfs = m_settings.results_dir / "initramfs.cpio.gz";
   m_results.initramfs_sha256 = initramfs::build_guest_initramfs(m_settings.guest, m_initramfs);
+  if (!m_results.provenance.inputs.empty()) {
+    m_results.provenance.inputs["initramfs"] = m_results.initramfs_sha256;
+  }
   m_results.phases["initramfs"] = since(start);
 }
 
@@ -207,21 +216,27 @@ RunRecord AbRunner::boot_once(const KernelRecord& kernel, int boot) {
 }
 
 vm::VmSpec AbRunner::spec_for(const KernelRecord& kernel, const fs::path& work_dir) const {
+  return boot_spec(m_settings, kernel, m_initramfs, m_accelerator.accelerator, work_dir);
+}
+
+vm::VmSpec boot_spec(const AbSettings& settings, const KernelRecord& kernel,
+                     const fs::path& initramfs, vm::Accelerator accelerator,
+                     const fs::path& work_dir) {
   vm::VmSpec spec;
   spec.kernel = kernel.bzimage;
-  spec.initrd = m_initramfs;
-  spec.extra_cmdline = guest_cmdline(m_settings.experiment);
-  if (m_accelerator.accelerator == vm::Accelerator::tcg) {
+  spec.initrd = initramfs;
+  spec.extra_cmdline = guest_cmdline(settings.experiment);
+  if (accelerator == vm::Accelerator::tcg) {
     if (const long khz = host_tsc_khz(); khz > 0) {
       spec.extra_cmdline += fmt::format(" tsc_early_khz={} tsc=reliable", khz);
     }
   }
-  spec.vcpus = m_settings.experiment.vcpus;
-  spec.memory_mib = m_settings.experiment.memory_mib;
-  spec.numa_nodes = m_settings.experiment.numa_nodes;
-  spec.accelerator = m_accelerator.accelerator;
+  spec.vcpus = settings.experiment.vcpus;
+  spec.memory_mib = settings.experiment.memory_mib;
+  spec.numa_nodes = settings.experiment.numa_nodes;
+  spec.accelerator = accelerator;
   spec.work_dir = work_dir;
-  spec.deadlines = m_settings.deadlines;
+  spec.deadlines = settings.deadlines;
   spec.results_complete = [](std::string_view bytes) { return result_channel_complete(bytes); };
   return spec;
 }

@@ -24,8 +24,16 @@ struct AbSettings {
   vm::Deadlines deadlines;
   initramfs::GuestImage guest; // the static init and benchmark binaries
   std::string source_description;
-  std::string reproducer; // the command line that repeats this run
+  std::string reproducer;             // the command line that repeats this run
+  Provenance provenance;              // copied into results.json (+ the initramfs hash)
+  std::vector<KernelRecord> prebuilt; // boot these instead of building (`kbench run --kernel`)
 };
+
+// Return the boot of `kernel` a run under `settings` makes: the initramfs, the guest's
+// parameters, the resources and deadlines; `accelerator` TCG adds tsc_early_khz.
+vm::VmSpec boot_spec(const AbSettings& settings, const KernelRecord& kernel,
+                     const std::filesystem::path& initramfs, vm::Accelerator accelerator,
+                     const std::filesystem::path& work_dir);
 
 // Name of the marker file present in a results directory until the run completed.
 inline constexpr const char* k_incomplete_marker = "INCOMPLETE";

@@ -21,19 +21,24 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(
   victim_max_ns, checks, warnings, backtrace, work_dir, qemu_argv)
 
 nlohmann::json to_json(const Results& r) {
-  return { { "schema", "kbench-results" },
-           { "version", r.version },
-           { "complete", r.complete },
-           { "kbench_version", r.kbench_version },
-           { "created", r.created },
-           { "experiment", r.experiment },
-           { "environment", r.environment },
-           { "source", r.source },
-           { "kernels", r.kernels },
-           { "initramfs_sha256", r.initramfs_sha256 },
-           { "runs", r.runs },
-           { "phases", r.phases },
-           { "reproducer", r.reproducer } };
+  nlohmann::json j = { { "schema", "kbench-results" },
+                       { "version", r.version },
+                       { "complete", r.complete },
+                       { "kbench_version", r.kbench_version },
+                       { "created", r.created },
+                       { "experiment", r.experiment },
+                       { "environment", r.environment },
+                       { "source", r.source },
+                       { "kernels", r.kernels },
+                       { "initramfs_sha256", r.initramfs_sha256 },
+                       { "runs", r.runs },
+                       { "phases", r.phases },
+                       { "reproducer", r.reproducer } };
+  j["experiment_sha256"] = r.provenance.experiment_sha256;
+  j["experiment_yaml"] = r.provenance.experiment_yaml;
+  j["experiment_effective"] = r.provenance.experiment_effective;
+  j["inputs"] = r.provenance.inputs;
+  return j;
 }
 
 Results results_from_json(const nlohmann::json& j, const std::string& origin) {
@@ -61,6 +66,10 @@ Results results_from_json(const nlohmann::json& j, const std::string& origin) {
     r.runs = j.at("runs").get<std::vector<RunRecord>>();
     r.phases = j.value("phases", std::map<std::string, double>{});
     r.reproducer = j.value("reproducer", "");
+    r.provenance.experiment_sha256 = j.value("experiment_sha256", "");
+    r.provenance.experiment_yaml = j.value("experiment_yaml", "");
+    r.provenance.experiment_effective = j.value("experiment_effective", nlohmann::json());
+    r.provenance.inputs = j.value("inputs", std::map<std::string, std::string>{});
     return r;
   } catch (const nlohmann::json::exception& e) {
     throw Error(ExitCode::invalid_config, fmt::format("{}: {}", origin, e.what()));

@@ -98,6 +98,15 @@ struct RunRecord {
   std::vector<std::string> qemu_argv;
 };
 
+// Where the experiment came from: its effective form and the hash of every input
+// (docs/experiment-file.md); empty in files written before experiment files existed.
+struct Provenance {
+  std::string experiment_sha256;             // hash of the canonical effective experiment
+  std::string experiment_yaml;               // the effective experiment, canonical YAML
+  nlohmann::json experiment_effective;       // the same, as JSON (null when absent)
+  std::map<std::string, std::string> inputs; // "experiment", "patch:<path>", ... -> sha256
+};
+
 // The whole run.
 struct Results {
   int version = k_results_version;
@@ -114,6 +123,7 @@ struct Results {
   std::map<std::string, double> phases; // build, initramfs, accelerator, runs, report, total,
                                         // guest, overhead (seconds)
   std::string reproducer;               // one command line that repeats this run
+  Provenance provenance;                // the effective experiment and every input's hash
 };
 
 // Return `results` as JSON (schema version 1).

@@ -88,6 +88,12 @@ struct Outputs {
   std::string results_dir; // "" = ./kbench-results/ab-<UTC time>
 };
 
+// One layer applied to an experiment: its name and the SHA-256 of its bytes.
+struct LayerRecord {
+  std::string name;   // file name as given, "<embedded default.yaml>", "command line"
+  std::string sha256; // of the file's bytes ("" for the command line)
+};
+
 // One experiment; every field is set by the embedded default and may be overridden by layers.
 struct Experiment {
   std::string name; // label of the scenario (seed, quick, ...)
@@ -101,7 +107,7 @@ struct Experiment {
   Deadlines deadlines;
   Outputs outputs;
   std::map<std::string, Location> origins; // dotted key -> where its value was last set
-  std::vector<std::string> layers;         // the layers applied, lowest first
+  std::vector<LayerRecord> layers;         // the layers applied, lowest first
 };
 
 // Return the canonical JSON of `experiment` (every key, schema order irrelevant; no origins).

@@ -5,6 +5,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <tuple>
+
 namespace kbench::experiment {
 
 namespace fs = std::filesystem;
@@ -23,6 +26,22 @@ void apply_file(const fs::path& file, Experiment& e, LayerReport& report) {
   apply_yaml(text, file.string(), dir, e, report);
 }
 
+// Order `found` by file (in order of first appearance), then line and column.
+void sort_by_position(Diagnostics& found) {
+  std::vector<std::string> files;
+  for (const auto& d : found) {
+    if (std::find(files.begin(), files.end(), d.where.file) == files.end()) {
+      files.push_back(d.where.file);
+    }
+  }
+  auto key = [&](const Diagnostic& d) {
+    const auto index = std::find(files.begin(), files.end(), d.where.file) - files.begin();
+    return std::make_tuple(index, d.where.line, d.where.column);
+  };
+  std::stable_sort(found.begin(), found.end(),
+                   [&](const Diagnostic& a, const Diagnostic& b) { return key(a) < key(b); });
+}
+
 } // namespace
 
 Experiment collect(const LoadRequest& request, Diagnostics& diagnostics) {
@@ -39,8 +58,10 @@ Experiment collect(const LoadRequest& request, Diagnostics& diagnostics) {
   }
   apply_overrides(request.overrides, e, report);
   const Diagnostics semantic = validate(e, request.data_dir, report.rejected);
-  diagnostics.insert(diagnostics.end(), report.diagnostics.begin(), report.diagnostics.end());
-  diagnostics.insert(diagnostics.end(), semantic.begin(), semantic.end());
+  Diagnostics found = report.diagnostics;
+  found.insert(found.end(), semantic.begin(), semantic.end());
+  sort_by_position(found);
+  diagnostics.insert(diagnostics.end(), found.begin(), found.end());
   return e;
 }
 

@@ -1,4 +1,5 @@
 #include <kbench/experiment/schema.hpp>
+#include <kbench/util/hash.hpp>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -351,11 +352,9 @@ void assign(const Field& f, const YAML::Node& node, Layer& layer) {
 
 void unknown_key(const YAML::Node& key, const std::string& prefix, Layer& layer) {
   const std::string name = key.IsScalar() ? key.Scalar() : "";
-  std::string hint = closest(name, children(prefix));
-  if (hint.empty()) {
-    hint = leaf_elsewhere(name);
-  } else if (!prefix.empty()) {
-    hint = join(prefix, hint);
+  std::string hint = leaf_elsewhere(name); // a key of another section: name it in full
+  if (hint.empty() || hint.rfind(prefix + ".", 0) == 0) {
+    hint = closest(name, children(prefix));
   }
   layer.error(key, fmt::format("unknown key {}{}{}", kind_of(key),
                                prefix.empty() ? "" : " in '" + prefix + "'",
@@ -407,7 +406,11 @@ void apply_yaml(std::string_view text, const std::string& file, const fs::path& 
                 Experiment& experiment, LayerReport& report) {
   Layer layer{ file, base_dir, false, experiment, report };
   const auto root = parse(text, layer);
-  if (!root || root->IsNull()) {
+  if (!root) {
+    return;
+  }
+  experiment.layers.push_back({ file, util::sha256_hex(text) });
+  if (root->IsNull()) {
     return;
   }
   if (!root->IsMap()) {
@@ -415,7 +418,6 @@ void apply_yaml(std::string_view text, const std::string& file, const fs::path& 
     return;
   }
   walk(*root, "", layer);
-  experiment.layers.push_back(file);
 }
 
 void apply_overrides(const std::vector<Override>& overrides, Experiment& experiment,
@@ -439,7 +441,7 @@ void apply_overrides(const std::vector<Override>& overrides, Experiment& experim
     assign(*f, node, layer);
   }
   if (!overrides.empty()) {
-    experiment.layers.push_back("command line");
+    experiment.layers.push_back({ "command line", "" });
   }
 }
 

@@ -34,10 +34,12 @@ nlohmann::json to_json(const Results& r) {
                        { "runs", r.runs },
                        { "phases", r.phases },
                        { "reproducer", r.reproducer } };
-  j["experiment_sha256"] = r.provenance.experiment_sha256;
-  j["experiment_yaml"] = r.provenance.experiment_yaml;
-  j["experiment_effective"] = r.provenance.experiment_effective;
-  j["inputs"] = r.provenance.inputs;
+  if (!r.provenance.experiment_sha256.empty()) { // absent: written without an experiment
+    j["experiment_sha256"] = r.provenance.experiment_sha256;
+    j["experiment_yaml"] = r.provenance.experiment_yaml;
+    j["experiment_effective"] = r.provenance.experiment_effective;
+    j["inputs"] = r.provenance.inputs;
+  }
   return j;
 }
 

@@ -3,6 +3,7 @@
 #include <kbench/cli/buildcmd.hpp>
 #include <kbench/cli/options.hpp>
 #include <kbench/cli/reportcmd.hpp>
+#include <kbench/cli/sweepcmd.hpp>
 #include <kbench/util/error.hpp>
 #include <kbench/util/logging.hpp>
 #include <kbench/util/process.hpp>
@@ -120,6 +121,8 @@ int dispatch(int argc, char** argv) {
 
   AbOptions ab_options;
   auto* ab = add_ab_command(app, ab_options);
+  SweepOptions sweep_options;
+  auto* sweep = add_sweep_command(app, sweep_options);
   std::filesystem::path report_input;
   std::filesystem::path report_out;
   auto* report = app.add_subcommand("report", "Re-render every report from a results.json");
@@ -163,6 +166,9 @@ int dispatch(int argc, char** argv) {
   }
   if (ab->parsed()) {
     return run_ab(global, ab_options);
+  }
+  if (sweep->parsed()) {
+    return run_sweep(global, sweep_options);
   }
   if (initramfs_cmd->parsed()) {
     return run_initramfs(initramfs_out);

@@ -127,6 +127,10 @@ Results AbRunner::run() {
   m_results.reproducer = m_settings.reproducer;
   m_results.provenance = m_settings.provenance;
   m_results.environment = { { "host_kernel", host_kernel() }, { "host_cpu", host_cpu() } };
+  if (m_settings.shard) {
+    m_results.shard =
+      ShardRecord{ m_settings.shard->index, m_settings.shard->count, m_settings.experiment.boots };
+  }
 
   build_kernels();
   build_initramfs();
@@ -186,6 +190,9 @@ void AbRunner::boot_all() {
   const auto start = Clock::now();
   const int boots = m_settings.experiment.boots;
   for (int boot = 0; boot < boots; ++boot) {
+    if (m_settings.shard && !shard_runs_boot(*m_settings.shard, boot)) {
+      continue; // another shard's boot
+    }
     for (const auto& kernel : m_results.kernels) {
       m_results.runs.push_back(boot_once(kernel, boot));
       save();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <kbench/bench/results.hpp>
+#include <kbench/bench/shard.hpp>
 #include <kbench/initramfs/cpio.hpp>
 #include <kbench/kbuild/builder.hpp>
 #include <kbench/vm/accelerator.hpp>
@@ -11,6 +12,7 @@
 #include <kbench/vm/vm_spec.hpp>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,7 @@ struct AbSettings {
   std::string reproducer;             // the command line that repeats this run
   Provenance provenance;              // copied into results.json (+ the initramfs hash)
   std::vector<KernelRecord> prebuilt; // boot these instead of building (`kbench run --kernel`)
+  std::optional<ShardSpec> shard;     // run only this shard's boots (bench/shard.hpp)
 };
 
 // Return the boot of `kernel` a run under `settings` makes: the initramfs, the guest's

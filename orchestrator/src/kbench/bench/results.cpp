@@ -13,6 +13,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PatchRecord, file, sha256, subje
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(KernelRecord, variant, bzimage, bzimage_sha256,
                                                 config_sha256, release, key, cache_hit,
                                                 build_seconds, series)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ShardRecord, index, count, boots)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CheckRecord, walk, name, ok, detail)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(
   RunRecord, variant, boot, outcome, reason, accelerator, phases, guest_status, guest_error, method,
@@ -34,6 +35,9 @@ nlohmann::json to_json(const Results& r) {
                        { "runs", r.runs },
                        { "phases", r.phases },
                        { "reproducer", r.reproducer } };
+  if (r.shard) {
+    j["shard"] = *r.shard;
+  }
   if (!r.provenance.experiment_sha256.empty()) { // absent: written without an experiment
     j["experiment_sha256"] = r.provenance.experiment_sha256;
     j["experiment_yaml"] = r.provenance.experiment_yaml;
@@ -68,6 +72,9 @@ Results results_from_json(const nlohmann::json& j, const std::string& origin) {
     r.runs = j.at("runs").get<std::vector<RunRecord>>();
     r.phases = j.value("phases", std::map<std::string, double>{});
     r.reproducer = j.value("reproducer", "");
+    if (j.contains("shard")) {
+      r.shard = j.at("shard").get<ShardRecord>();
+    }
     r.provenance.experiment_sha256 = j.value("experiment_sha256", "");
     r.provenance.experiment_yaml = j.value("experiment_yaml", "");
     r.provenance.experiment_effective = j.value("experiment_effective", nlohmann::json());

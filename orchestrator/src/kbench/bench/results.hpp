@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -107,6 +108,14 @@ struct Provenance {
   std::map<std::string, std::string> inputs; // "experiment", "patch:<path>", ... -> sha256
 };
 
+// The share of an experiment's boots a sharded run made (`kbench ab --shard I/N`,
+// bench/shard.hpp); the experiment's `boots` stays the full experiment's count.
+struct ShardRecord {
+  int index = 0; // 1-based shard number I
+  int count = 0; // number of shards N
+  int boots = 0; // boots per variant of the full experiment (= Experiment::boots)
+};
+
 // The whole run.
 struct Results {
   int version = k_results_version;
@@ -123,6 +132,7 @@ struct Results {
   std::map<std::string, double> phases; // build, initramfs, accelerator, runs, report, total,
                                         // guest, overhead (seconds)
   std::string reproducer;               // one command line that repeats this run
+  std::optional<ShardRecord> shard;     // set when this run is one shard of an experiment
   Provenance provenance;                // the effective experiment and every input's hash
 };
 

@@ -107,7 +107,7 @@ void print_perf(const bench::Results& r) {
 
 } // namespace
 
-int run_ab(const GlobalOptions& global, const AbOptions& options) {
+std::optional<AbRun> execute_ab(const GlobalOptions& global, const AbOptions& options) {
   auto processes = util::make_real_process_runner();
   KernelOptions kernel = options.kernel;
   KernelSet set = open_kernels(global, kernel, *processes);
@@ -128,9 +128,12 @@ int run_ab(const GlobalOptions& global, const AbOptions& options) {
   settings.guest = guest_image();
   settings.source_description = set.source->identify().description;
   settings.reproducer = global.command_line;
+  if (!options.shard.empty()) {
+    settings.shard = bench::parse_shard(options.shard);
+  }
   if (options.kernel.dry_run) {
     print_plan(set);
-    return 0;
+    return std::nullopt;
   }
   util::create_directories(settings.results_dir);
   util::add_log_file(settings.results_dir / "kbench.log");
@@ -144,9 +147,17 @@ int run_ab(const GlobalOptions& global, const AbOptions& options) {
   report::render_all(results, settings.results_dir, *processes);
   results.phases["report"] =
     std::chrono::duration<double>(std::chrono::steady_clock::now() - report_start).count();
+  return AbRun{ std::move(results), settings.results_dir };
+}
 
+int run_ab(const GlobalOptions& global, const AbOptions& options) {
+  const std::optional<AbRun> run = execute_ab(global, options);
+  if (!run) {
+    return 0;
+  }
+  const bench::Results& results = run->results;
   fmt::print("{}\n{}", report::render_seed_blocks(results), report::render_table(results));
-  fmt::print("results: {}\n", settings.results_dir.string());
+  fmt::print("results: {}\n", run->dir.string());
   if (options.kernel.perf) {
     print_perf(results);
   }

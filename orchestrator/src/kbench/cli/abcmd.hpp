@@ -2,11 +2,17 @@
 // tabulate), printing the seed-format blocks and the statistics table.
 #pragma once
 
+#include <kbench/bench/results.hpp>
 #include <kbench/cli/options.hpp>
 #include <kbench/initramfs/cpio.hpp>
 
 #include <filesystem>
+#include <optional>
 #include <string>
+
+namespace CLI {
+class App;
+}
 
 namespace kbench::cli {
 
@@ -26,6 +32,13 @@ struct AbOptions {
   int run_timeout_s = 0; // 0 = derived from the scenario
   bool aa = false;       // baseline against itself
   std::filesystem::path results_dir;
+  std::string shard; // "I/N": run only shard I of N (bench/shard.hpp); "" = every boot
+};
+
+// A finished `kbench ab` experiment: its results and the directory holding them.
+struct AbRun {
+  bench::Results results;    // as written to results.json
+  std::filesystem::path dir; // the results directory (reports rendered there)
 };
 
 // Run `kbench initramfs -o FILE`: build the guest image, print its sha256.
@@ -33,6 +46,13 @@ int run_initramfs(const std::filesystem::path& output);
 
 // Return the static guest binaries ($KBENCH_GUEST_DIR, else the build's).
 initramfs::GuestImage guest_image();
+
+// Register the options of `kbench ab` (also used by `kbench ci`) on `command`.
+void add_ab_options(CLI::App& command, AbOptions& options);
+
+// Run the A/B experiment of `options`: build, boot, write results.json and render every report
+// into the results directory; return nullopt for --dry-run (after printing the plan).
+std::optional<AbRun> execute_ab(const GlobalOptions& global, const AbOptions& options);
 
 // Run `kbench ab`; return the exit code (0 when every boot was OK).
 int run_ab(const GlobalOptions& global, const AbOptions& options);

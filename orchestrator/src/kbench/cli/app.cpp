@@ -1,9 +1,10 @@
 #include <kbench/cli/abcmd.hpp>
 #include <kbench/cli/app.hpp>
 #include <kbench/cli/buildcmd.hpp>
+#include <kbench/cli/cicmd.hpp>
+#include <kbench/cli/mergecmd.hpp>
 #include <kbench/cli/options.hpp>
 #include <kbench/cli/reportcmd.hpp>
-#include <kbench/cli/sweepcmd.hpp>
 #include <kbench/util/error.hpp>
 #include <kbench/util/logging.hpp>
 #include <kbench/util/process.hpp>
@@ -78,10 +79,10 @@ const char* const k_ab_examples = R"(Examples:
   kbench ab --aa --scenario quick --boots 5     # A/A: baseline against itself
   kbench ab --accel tcg --perf                  # force TCG; print phase timings)";
 
-CLI::App* add_ab_command(CLI::App& app, AbOptions& o) {
-  auto* ab = app.add_subcommand("ab", "Build both kernels, boot them interleaved, tabulate");
-  ab->footer(k_ab_examples);
-  ab->fallthrough();
+} // namespace
+
+void add_ab_options(CLI::App& command, AbOptions& o) {
+  auto* ab = &command;
   add_kernel_options(*ab, o.kernel);
   ab->add_option("--scenario", o.scenario, "seed (20,000 VMAs, 256 pages) or quick")
     ->capture_default_str();
@@ -100,6 +101,18 @@ CLI::App* add_ab_command(CLI::App& app, AbOptions& o) {
   ab->add_flag("--aa", o.aa, "A/A run: the patched variant is the baseline");
   ab->add_option("--results-dir", o.results_dir,
                  "Where results go [default: ./kbench-results/ab-<time>]");
+  ab->add_option("--shard", o.shard,
+                 "Run shard I of N: boots b with b % N == I-1 (docs/fleet.md); merge the "
+                 "shards' results with `kbench merge`");
+}
+
+namespace {
+
+CLI::App* add_ab_command(CLI::App& app, AbOptions& o) {
+  auto* ab = app.add_subcommand("ab", "Build both kernels, boot them interleaved, tabulate");
+  ab->footer(k_ab_examples);
+  ab->fallthrough();
+  add_ab_options(*ab, o);
   return ab;
 }
 
@@ -121,8 +134,10 @@ int dispatch(int argc, char** argv) {
 
   AbOptions ab_options;
   auto* ab = add_ab_command(app, ab_options);
-  SweepOptions sweep_options;
-  auto* sweep = add_sweep_command(app, sweep_options);
+  CiOptions ci_options;
+  auto* ci = add_ci_command(app, ci_options);
+  MergeOptions merge_options;
+  auto* merge = add_merge_command(app, merge_options);
   std::filesystem::path report_input;
   std::filesystem::path report_out;
   auto* report = app.add_subcommand("report", "Re-render every report from a results.json");
@@ -167,8 +182,11 @@ int dispatch(int argc, char** argv) {
   if (ab->parsed()) {
     return run_ab(global, ab_options);
   }
-  if (sweep->parsed()) {
-    return run_sweep(global, sweep_options);
+  if (ci->parsed()) {
+    return run_ci(global, ci_options);
+  }
+  if (merge->parsed()) {
+    return run_merge(merge_options);
   }
   if (initramfs_cmd->parsed()) {
     return run_initramfs(initramfs_out);

@@ -1,0 +1,179 @@
+#include <kbench/bench/results.hpp>
+#include <kbench/cli/cicmd.hpp>
+#include <kbench/cli/reportcmd.hpp>
+#include <kbench/report/ci_verdict.hpp>
+#include <kbench/report/junit.hpp>
+#include <kbench/report/sides.hpp>
+#include <kbench/util/error.hpp>
+#include <kbench/util/fs.hpp>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <ctime>
+
+namespace kbench::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* const k_ci_examples = R"(Examples:
+  kbench ci --scenario quick                        # build, run, judge patched vs baseline
+  kbench ci --patches my-series/ --threshold walk_max=10%
+  kbench ci --results kbench-results/ab-20261125-120000   # judge a run already made
+  kbench ci --scenario quick --reference last-good/results.json
+Exit codes: 0 no regression, 1 regression, 9 correctness failure, 10 a boot did not finish,
+11 infrastructure; 2-8 configuration/build errors as for `kbench ab` (docs/ci.md).)";
+
+fs::path default_ci_dir() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char name[32];
+  std::strftime(name, sizeof name, "ci-%Y%m%d-%H%M%S", &tm);
+  return fs::current_path() / "kbench-results" / name;
+}
+
+report::CiThresholds parse_thresholds(const std::vector<std::string>& flags) {
+  report::CiThresholds thresholds;
+  for (const auto& flag : flags) {
+    report::parse_ci_threshold(flag, thresholds);
+  }
+  return thresholds;
+}
+
+std::string link(const std::string& base, const std::string& name) {
+  if (base.empty()) {
+    return name;
+  }
+  return base.back() == '/' ? base + name : base + "/" + name;
+}
+
+std::vector<report::CiArtifact> artifacts(const fs::path& dir, const std::string& base) {
+  std::vector<report::CiArtifact> out;
+  for (const char* name : { "report.md", "junit.xml", "results.json", "report.txt",
+                            "plots/distribution.png", "plots/per-boot.png", "kbench.log" }) {
+    if (fs::exists(dir / name) || std::string_view(name) == "junit.xml") {
+      out.push_back({ name, link(base, name) });
+    }
+  }
+  return out;
+}
+
+// Write summary.md naming an error that ended the job before any verdict.
+void write_error_summary(const fs::path& dir, const Error& e) {
+  if (dir.empty() || !fs::is_directory(dir)) {
+    return;
+  }
+  const std::string kind = e.code() == ExitCode::infra ? "INFRASTRUCTURE ERROR" : "ERROR";
+  util::write_file_atomic(dir / "summary.md", fmt::format("**kbench ci: {} (exit {} {}): {}**\n",
+                                                          kind, static_cast<int>(e.code()),
+                                                          exit_code_name(e.code()), e.what()));
+}
+
+// The run to judge and where it lives.
+struct Judged {
+  bench::Results results;
+  fs::path dir;
+};
+
+Judged obtain_run(const GlobalOptions& global, const CiOptions& options) {
+  if (!options.results.empty()) {
+    const fs::path file = results_file(options.results);
+    Judged j{ bench::read_results(file), file.parent_path() };
+    if (fs::exists(j.dir / "INCOMPLETE")) {
+      j.results.complete = false;
+    }
+    return j;
+  }
+  AbOptions ab = options.ab;
+  if (ab.results_dir.empty()) {
+    ab.results_dir = default_ci_dir();
+  }
+  try {
+    auto run = execute_ab(global, ab);
+    if (!run) {
+      throw Error(ExitCode::usage,
+                  "kbench ci: --dry-run runs nothing, so there is nothing to judge");
+    }
+    return Judged{ std::move(run->results), run->dir };
+  } catch (const Interrupted&) {
+    throw;
+  } catch (const Error& e) {
+    write_error_summary(ab.results_dir, e);
+    throw;
+  }
+}
+
+int judge(const Judged& run, const bench::Results* reference, const CiOptions& options) {
+  const fs::path current = run.dir / "results.json";
+  const report::Sides sides =
+    reference == nullptr ? report::ab_sides(run.results)
+                         : report::compare_sides(*reference, options.reference_variant, "reference",
+                                                 run.results, "patched", current.string());
+  report::Analysis analysis = report::analyze(sides);
+  const report::CiThresholds thresholds = parse_thresholds(options.thresholds);
+  report::apply_ci_thresholds(analysis, thresholds);
+  const report::CiVerdict verdict = report::decide_ci(analysis, run.results);
+  util::write_file_atomic(run.dir / "junit.xml", report::render_junit(analysis));
+  util::write_file_atomic(run.dir / "summary.md",
+                          report::render_ci_summary(verdict, analysis, thresholds,
+                                                    artifacts(run.dir, options.artifacts_url)));
+  fmt::print("{}\n", verdict.headline);
+  for (const auto& line : verdict.regressions) {
+    fmt::print("  regressed: {}\n", line);
+  }
+  for (const auto& line : verdict.problems) {
+    fmt::print("  problem: {}\n", line);
+  }
+  fmt::print("summary: {}\njunit: {}\nresults: {}\n", (run.dir / "summary.md").string(),
+             (run.dir / "junit.xml").string(), run.dir.string());
+  return static_cast<int>(verdict.code);
+}
+
+} // namespace
+
+CLI::App* add_ci_command(CLI::App& app, CiOptions& o) {
+  auto* ci = app.add_subcommand(
+    "ci", "CI regression job: run (or take) an A/B, judge it, write junit.xml and summary.md");
+  ci->footer(k_ci_examples);
+  ci->fallthrough();
+  add_ab_options(*ci, o.ab);
+  ci->add_option("--results", o.results,
+                 "Judge this finished run (results directory or results.json); run nothing");
+  ci->add_option("--reference", o.reference,
+                 "Compare the patched variant against this stored results.json (or directory)");
+  ci->add_option("--reference-variant", o.reference_variant, "Variant of the reference")
+    ->capture_default_str();
+  ci->add_option("--threshold", o.thresholds,
+                 "KEY=VALUE regression threshold, e.g. walk_max=5% (keys: walk_mean, walk_max, "
+                 "lock_mean, lock_max, stall_mean, stall_max, a metric for both, or default) "
+                 "[default: the statistics' noise band, 5%]");
+  ci->add_option("--artifacts-url", o.artifacts_url,
+                 "Base URL of the uploaded results directory, for the links in summary.md");
+  return ci;
+}
+
+int run_ci(const GlobalOptions& global, const CiOptions& options) {
+  parse_thresholds(options.thresholds); // usage errors before anything runs
+  std::optional<bench::Results> reference;
+  if (!options.reference.empty()) {
+    const fs::path file = results_file(options.reference);
+    reference = bench::read_results(file);
+    if (bench::ok_runs(*reference, options.reference_variant).empty()) {
+      throw Error(ExitCode::usage, fmt::format("{}: no OK runs of variant \"{}\"", file.string(),
+                                               options.reference_variant));
+    }
+  }
+  const Judged run = obtain_run(global, options);
+  try {
+    return judge(run, reference ? &*reference : nullptr, options);
+  } catch (const Error& e) {
+    write_error_summary(run.dir, e);
+    throw;
+  }
+}
+
+} // namespace kbench::cli

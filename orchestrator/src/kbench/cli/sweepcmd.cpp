@@ -66,6 +66,9 @@ void check_options(const AbOptions& o) {
   reject(o.vmas != 0,
          "--vmas of `kbench ab` is not a sweep option here; give the list with --vmas");
   reject(o.aa, "--aa is not supported by `kbench sweep`");
+  reject(o.kernel.perf, "--perf is not supported by `kbench sweep` (each point's results.json has "
+                        "its phases)");
+  reject(!o.kernel.json_out.empty(), "--json is not supported by `kbench sweep` (see sweep.json)");
 }
 
 fs::path default_results_dir() {

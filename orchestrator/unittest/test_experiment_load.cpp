@@ -106,16 +106,23 @@ TEST(ExperimentLayers, AFileOverridesOnlyTheKeysItSets) {
   EXPECT_EQ(e.origins.at("workload.dup_pages").file, k_default_name);
 }
 
-TEST(ExperimentLayers, FlagsOverrideFilesAndFilesOverrideTheScenario) {
-  TempExperiment file{ "workload:\n  vmas: 3000\n  walks: 7\n" };
+TEST(ExperimentLayers, TheScenarioOverridesFilesAndFlagsOverrideBoth) {
+  TempExperiment file{ "workload:\n  vmas: 3000\n  walks: 7\n  seed: 9\n" };
   LoadRequest r = request({ file.path }, { { "workload.walks", { "2" }, "--walks" } });
   r.overlays = { "quick" };
   const Experiment e = load(r);
   EXPECT_EQ(e.name, "quick");
-  EXPECT_EQ(e.workload.dup_pages, 16u); // quick overlay
-  EXPECT_EQ(e.workload.vmas, 3000u);    // file over quick
-  EXPECT_EQ(e.workload.walks, 2u);      // flag over file
+  EXPECT_EQ(e.workload.vmas, 2000u); // quick over the file
+  EXPECT_EQ(e.workload.seed, 9u);    // the file, where quick says nothing
+  EXPECT_EQ(e.workload.walks, 2u);   // flag over both
   EXPECT_EQ(e.origins.at("workload.walks").file, "command line (--walks)");
+}
+
+TEST(ExperimentLayers, TheSeedScenarioResetsAFilesWorkload) {
+  TempExperiment file{ "name: mine\nworkload:\n  vmas: 3000\n  dup_pages: 16\n" };
+  LoadRequest r = request({ file.path });
+  r.overlays = { "seed" };
+  EXPECT_EQ(experiment_hash(load(r)), experiment_hash(load(request())));
 }
 
 TEST(ExperimentLayers, QuickOverlayIsTheQuickScenario) {

@@ -31,9 +31,9 @@ std::string_view embedded_overlay(const std::string& name) {
     }
   }
   const auto names = embedded_overlay_names();
-  std::string known = "seed";
+  std::string known;
   for (const auto& n : names) {
-    known += ", " + n;
+    known += (known.empty() ? "" : ", ") + n;
   }
   throw Error(ExitCode::usage, fmt::format("unknown scenario \"{}\" (known: {})", name, known));
 }

@@ -48,13 +48,11 @@ Experiment collect(const LoadRequest& request, Diagnostics& diagnostics) {
   Experiment e;
   LayerReport report;
   apply_yaml(embedded_default(), k_default_name, {}, e, report);
-  for (const auto& name : request.overlays) {
-    if (name != "seed") {
-      apply_yaml(embedded_overlay(name), fmt::format("<embedded {}.yaml>", name), {}, e, report);
-    }
-  }
   for (const auto& file : request.files) {
     apply_file(file, e, report);
+  }
+  for (const auto& name : request.overlays) {
+    apply_yaml(embedded_overlay(name), fmt::format("<embedded {}.yaml>", name), {}, e, report);
   }
   apply_overrides(request.overrides, e, report);
   const Diagnostics semantic = validate(e, request.data_dir, report.rejected);

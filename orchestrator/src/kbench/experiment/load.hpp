@@ -1,6 +1,6 @@
-// Loading the effective experiment: the embedded default, then embedded
-// overlays (--scenario), then experiment files (-c), then command-line
-// overrides; every layer overrides only the keys it sets. Everything is
+// Loading the effective experiment: the embedded default, then experiment
+// files (-c), then embedded overlays (--scenario, a flag), then the other
+// command-line overrides; every layer overrides only the keys it sets. Everything is
 // validated before any work starts, and every problem is reported at once.
 #pragma once
 
@@ -19,8 +19,8 @@ inline constexpr const char* k_default_name = "<embedded default.yaml>";
 
 // What to layer over the embedded default, lowest first.
 struct LoadRequest {
-  std::vector<std::string> overlays;        // embedded overlays ("quick"); "seed" = none
   std::vector<std::filesystem::path> files; // experiment files, in order
+  std::vector<std::string> overlays;        // embedded overlays ("seed", "quick"), over the files
   std::vector<Override> overrides;          // command-line flags, last
   std::filesystem::path data_dir;           // resolves "@data/" paths for validation
 };

@@ -131,6 +131,17 @@ void finish(const bench::Sweep& sweep, const fs::path& dir, util::ProcessRunner&
   fmt::print("plot: {}\nresults: {}\n", (dir / "sweep.svg").string(), dir.string());
 }
 
+// Create the results directory, log into it and mark it incomplete; return it.
+fs::path open_results_dir(const AbOptions& o) {
+  const fs::path dir = o.results_dir.empty() ? default_results_dir() : o.results_dir;
+  util::create_directories(dir);
+  util::add_log_file(dir / "kbench.log");
+  util::write_file_atomic(dir / bench::k_incomplete_marker,
+                          "this sweep has not finished (or was interrupted)\n");
+  spdlog::info("sweep results directory: {}", dir.string());
+  return dir;
+}
+
 void print_sweep_plan(KernelSet& set, const bench::Experiment& base,
                       const std::vector<std::uint64_t>& vmas) {
   print_plan(set);
@@ -185,14 +196,7 @@ int run_sweep(const GlobalOptions& global, const SweepOptions& options) {
     print_sweep_plan(set, base, vmas);
     return 0;
   }
-  const fs::path dir =
-    options.ab.results_dir.empty() ? default_results_dir() : options.ab.results_dir;
-  util::create_directories(dir);
-  util::add_log_file(dir / "kbench.log");
-  util::write_file_atomic(dir / bench::k_incomplete_marker,
-                          "this sweep has not finished (or was interrupted)\n");
-  spdlog::info("sweep results directory: {}", dir.string());
-
+  const fs::path dir = open_results_dir(options.ab);
   vm::QemuRunner vms(*processes);
   const auto run_point = [&](const bench::PointRequest& request) {
     bench::AbRunner ab(*set.builder, set.variants, vms,
@@ -201,11 +205,12 @@ int run_sweep(const GlobalOptions& global, const SweepOptions& options) {
     report::render_all(results, request.results_dir, *processes);
     return results;
   };
-  bench::Sweep sweep = bench::run_sweep(base, vmas, dir, run_point, [&](const bench::Sweep& s) {
-    bench::Sweep copy = s;
+  const auto save = [&](const bench::Sweep& so_far) {
+    bench::Sweep copy = so_far; // run_sweep does not know the command line
     copy.reproducer = global.command_line;
     save_sweep(copy, dir);
-  });
+  };
+  bench::Sweep sweep = bench::run_sweep(base, vmas, dir, run_point, save);
   sweep.reproducer = global.command_line;
   finish(sweep, dir, *processes);
   fs::remove(dir / bench::k_incomplete_marker);

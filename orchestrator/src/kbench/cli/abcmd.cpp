@@ -1,6 +1,7 @@
 #include <kbench/bench/ab.hpp>
 #include <kbench/bench/scenario.hpp>
 #include <kbench/cli/abcmd.hpp>
+#include <kbench/cli/effective.hpp>
 #include <kbench/cli/kernels.hpp>
 #include <kbench/report/render.hpp>
 #include <kbench/report/seedblock.hpp>
@@ -18,41 +19,6 @@
 namespace kbench::cli {
 
 namespace fs = std::filesystem;
-
-namespace {
-
-bench::Experiment experiment_of(const AbOptions& o) {
-  bench::Experiment e = bench::scenario(o.scenario);
-  if (o.boots > 0) {
-    e.boots = o.boots;
-  }
-  if (o.walks > 0) {
-    e.walks = static_cast<std::uint64_t>(o.walks);
-  }
-  if (o.vmas > 0) {
-    e.vmas = static_cast<std::uint64_t>(o.vmas);
-  }
-  if (o.dup_pages > 0) {
-    e.dup_pages = static_cast<std::uint64_t>(o.dup_pages);
-  }
-  if (!o.trigger.empty()) {
-    e.trigger = o.trigger;
-  }
-  e.vcpus = o.vcpus;
-  e.memory_mib = o.memory_mib;
-  return e;
-}
-
-fs::path default_results_dir() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char name[32];
-  std::strftime(name, sizeof name, "ab-%Y%m%d-%H%M%S", &tm);
-  return fs::current_path() / "kbench-results" / name;
-}
-
-} // namespace
 
 initramfs::GuestImage guest_image() {
   const char* dir = std::getenv("KBENCH_GUEST_DIR");
@@ -107,32 +73,20 @@ void print_perf(const bench::Results& r) {
 
 } // namespace
 
-std::optional<AbRun> execute_ab(const GlobalOptions& global, const AbOptions& options) {
+std::optional<AbRun> execute_ab(const GlobalOptions& global, const AbOptions& given) {
+  // The effective experiment (default < -c files < --scenario < flags), validated before any
+  // work; `options` carries its values for the code below (cli/effective.hpp).
+  const experiment::Experiment exp = effective_experiment(given);
+  const AbOptions options = effective_options(exp, given);
   auto processes = util::make_real_process_runner();
-  KernelOptions kernel = options.kernel;
-  KernelSet set = open_kernels(global, kernel, *processes);
-  if (options.aa) {
-    set.variants[1].series = set.variants[0].series; // A/A: the baseline against itself
-  }
-  bench::AbSettings settings;
-  settings.experiment = experiment_of(options);
-  settings.results_dir = options.results_dir.empty() ? default_results_dir() : options.results_dir;
-  settings.accelerator_policy = vm::parse_accelerator_policy(options.accelerator);
-  settings.deadlines.boot = std::chrono::seconds(options.boot_timeout_s);
-  settings.deadlines.run = options.run_timeout_s > 0
-                             ? std::chrono::seconds(options.run_timeout_s)
-                             : std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 bench::default_run_deadline(settings.experiment));
-  settings.deadlines.overall =
-    settings.deadlines.boot + settings.deadlines.run + settings.deadlines.shutdown;
-  settings.guest = guest_image();
-  settings.source_description = set.source->identify().description;
-  settings.reproducer = global.command_line;
+  KernelSet set = open_experiment_kernels(global, exp, options.kernel, *processes);
+  bench::AbSettings settings = ab_settings(global, exp, set, options.experiment_files);
   if (!options.shard.empty()) {
     settings.shard = bench::parse_shard(options.shard);
   }
   if (options.kernel.dry_run) {
     print_plan(set);
+    print_qemu_plan(settings, set);
     return std::nullopt;
   }
   util::create_directories(settings.results_dir);

@@ -8,7 +8,9 @@
 
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -33,6 +35,8 @@ struct AbOptions {
   bool aa = false;       // baseline against itself
   std::filesystem::path results_dir;
   std::string shard; // "I/N": run only shard I of N (bench/shard.hpp); "" = every boot
+  std::vector<std::filesystem::path> experiment_files; // -c/--experiment, layered in order
+  std::set<std::string> given; // the options the command line set (they override the files)
 };
 
 // A finished `kbench ab` experiment: its results and the directory holding them.

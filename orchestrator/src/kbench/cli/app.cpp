@@ -2,9 +2,12 @@
 #include <kbench/cli/app.hpp>
 #include <kbench/cli/buildcmd.hpp>
 #include <kbench/cli/cicmd.hpp>
+#include <kbench/cli/configcmd.hpp>
+#include <kbench/cli/effective.hpp>
 #include <kbench/cli/mergecmd.hpp>
 #include <kbench/cli/options.hpp>
 #include <kbench/cli/reportcmd.hpp>
+#include <kbench/cli/runcmd.hpp>
 #include <kbench/util/error.hpp>
 #include <kbench/util/logging.hpp>
 #include <kbench/util/process.hpp>
@@ -77,7 +80,9 @@ const char* const k_ab_examples = R"(Examples:
   kbench ab --scenario quick                    # 2,000 VMAs, 16 pages: a fast check
   kbench ab --source ~/linux --patches my-series/ --boots 5
   kbench ab --aa --scenario quick --boots 5     # A/A: baseline against itself
-  kbench ab --accel tcg --perf                  # force TCG; print phase timings)";
+  kbench ab --accel tcg --perf                  # force TCG; print phase timings
+  kbench ab -c my.yaml --boots 3                # an experiment file; flags override it
+  kbench ab --dry-run                           # print the make and qemu command lines only)";
 
 } // namespace
 
@@ -101,6 +106,10 @@ void add_ab_options(CLI::App& command, AbOptions& o) {
   ab->add_flag("--aa", o.aa, "A/A run: the patched variant is the baseline");
   ab->add_option("--results-dir", o.results_dir,
                  "Where results go [default: ./kbench-results/ab-<time>]");
+  ab->add_option("-c,--experiment", o.experiment_files,
+                 "Experiment file(s) layered over the embedded default (docs/experiment-file.md); "
+                 "flags override them");
+  track_given_options(*ab, o.given);
   ab->add_option("--shard", o.shard,
                  "Run shard I of N: boots b with b % N == I-1 (docs/fleet.md); merge the "
                  "shards' results with `kbench merge`");
@@ -138,12 +147,19 @@ int dispatch(int argc, char** argv) {
   auto* ci = add_ci_command(app, ci_options);
   MergeOptions merge_options;
   auto* merge = add_merge_command(app, merge_options);
+  ConfigOptions config_options;
+  auto* config = add_config_command(app, config_options);
+  RunOptions run_options;
+  auto* run = add_run_command(app, run_options);
   std::filesystem::path report_input;
   std::filesystem::path report_out;
   auto* report = app.add_subcommand("report", "Re-render every report from a results.json");
   report->add_option("results", report_input, "Results directory or results.json")->required();
   report->add_option("-o,--output", report_out, "Directory for the reports [default: beside it]");
   report->fallthrough();
+  report->footer(R"(Examples:
+  kbench report kbench-results/ab-20261125-101500        # re-render beside results.json
+  kbench report results.json -o /tmp/reports              # into another directory)");
   std::filesystem::path compare_a;
   std::filesystem::path compare_b;
   std::string variant_a = "patched";
@@ -156,12 +172,17 @@ int dispatch(int argc, char** argv) {
     ->capture_default_str();
   compare->add_option("-o,--output", report_out, "Directory for the comparison reports");
   compare->fallthrough();
+  compare->footer(R"(Examples:
+  kbench compare hostA/results.json hostB/results.json    # patched on two machines
+  kbench compare old/ new/ --variant-a baseline --variant-b patched -o cmp/)");
 
   std::filesystem::path initramfs_out;
   auto* initramfs_cmd = app.add_subcommand(
     "initramfs", "Build the guest initramfs (reproducibly) and print its sha256");
   initramfs_cmd->add_option("-o,--output", initramfs_out, "Output file")->required();
   initramfs_cmd->fallthrough();
+  initramfs_cmd->footer(R"(Examples:
+  kbench initramfs -o /tmp/initramfs.cpio.gz              # prints its sha256 (reproducible))");
 
   std::vector<std::string> words(argv, argv + argc);
   words[0] = "kbench";
@@ -184,6 +205,12 @@ int dispatch(int argc, char** argv) {
   }
   if (ci->parsed()) {
     return run_ci(global, ci_options);
+  }
+  if (config->parsed()) {
+    return run_config(config_options);
+  }
+  if (run->parsed()) {
+    return run_run(global, run_options);
   }
   if (merge->parsed()) {
     return run_merge(merge_options);

@@ -1,0 +1,43 @@
+#include <kbench/vm/run_watch.hpp>
+
+#include <fstream>
+
+namespace kbench::vm {
+
+FileTail::FileTail(std::filesystem::path path) : m_path(std::move(path)) {}
+
+std::string FileTail::read_new() {
+  std::ifstream in(m_path, std::ios::binary);
+  if (!in) {
+    return {};
+  }
+  in.seekg(0, std::ios::end);
+  const auto size = static_cast<std::streamoff>(in.tellg());
+  if (size <= m_offset) {
+    return {};
+  }
+  std::string bytes(static_cast<std::size_t>(size - m_offset), '\0');
+  in.seekg(m_offset);
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  bytes.resize(static_cast<std::size_t>(in.gcount()));
+  m_offset += static_cast<std::streamoff>(bytes.size());
+  return bytes;
+}
+
+ResultsWatch::ResultsWatch(std::filesystem::path path, ResultsComplete complete)
+  : m_tail(std::move(path)), m_complete(std::move(complete)) {}
+
+void ResultsWatch::update(PhaseTracker& tracker, PhaseTracker::Clock::time_point now) {
+  auto fresh = m_tail.read_new();
+  if (fresh.empty()) {
+    return;
+  }
+  m_bytes += fresh;
+  tracker.init_started(now);
+  if (!m_done && m_complete && m_complete(m_bytes)) {
+    m_done = true;
+    tracker.results_complete(now);
+  }
+}
+
+} // namespace kbench::vm

@@ -1,0 +1,51 @@
+// Following a boot's output files while the guest runs: the bytes appended to
+// a file since the last look, and the results channel's progress.
+#pragma once
+
+#include <kbench/vm/phase_tracker.hpp>
+#include <kbench/vm/vm_spec.hpp>
+
+#include <filesystem>
+#include <ios>
+#include <string>
+
+namespace kbench::vm {
+
+// Reads the bytes appended to a file since the previous call.
+class FileTail {
+public:
+  // Follow `path` from its beginning (it need not exist yet).
+  explicit FileTail(std::filesystem::path path);
+
+  // Return the bytes appended since the last call ("" when none or unreadable).
+  std::string read_new();
+
+private:
+  std::filesystem::path m_path;
+  std::streamoff m_offset = 0;
+};
+
+// Follows the results file: non-empty means init started, the spec's predicate
+// decides when it is complete.
+class ResultsWatch {
+public:
+  // Follow the results file `path`, judged complete by `complete`.
+  ResultsWatch(std::filesystem::path path, ResultsComplete complete);
+
+  // Read new bytes and advance `tracker`'s phases at `now`.
+  void update(PhaseTracker& tracker, PhaseTracker::Clock::time_point now);
+
+  // Return true once the file was non-empty.
+  bool started() const noexcept { return !m_bytes.empty(); }
+
+  // Return true once the predicate accepted the bytes.
+  bool complete() const noexcept { return m_done; }
+
+private:
+  FileTail m_tail;
+  ResultsComplete m_complete;
+  std::string m_bytes;
+  bool m_done = false;
+};
+
+} // namespace kbench::vm

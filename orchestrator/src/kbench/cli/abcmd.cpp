@@ -3,12 +3,12 @@
 #include <kbench/cli/abcmd.hpp>
 #include <kbench/cli/effective.hpp>
 #include <kbench/cli/kernels.hpp>
+#include <kbench/cli/vmbackend.hpp>
 #include <kbench/report/render.hpp>
 #include <kbench/report/seedblock.hpp>
 #include <kbench/util/error.hpp>
 #include <kbench/util/fs.hpp>
 #include <kbench/util/logging.hpp>
-#include <kbench/vm/qemu_runner.hpp>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -93,8 +93,9 @@ std::optional<AbRun> execute_ab(const GlobalOptions& global, const AbOptions& gi
   util::add_log_file(settings.results_dir / "kbench.log");
   spdlog::info("results directory: {}", settings.results_dir.string());
 
-  vm::QemuRunner vms(*processes);
-  bench::AbRunner ab(*set.builder, set.variants, vms, settings);
+  const auto vms =
+    make_vm_runner(options.backend, options.connect, settings.results_dir, *processes);
+  bench::AbRunner ab(*set.builder, set.variants, *vms, settings);
   bench::Results results = ab.run();
 
   const auto report_start = std::chrono::steady_clock::now();

@@ -142,6 +142,14 @@ TEST(BenchMerge, RefusesShardsOfDifferentExperimentsNamingBothFilesAndTheField) 
     << what;
 }
 
+TEST(BenchMerge, RefusesShardsOfDifferentExperimentHashes) {
+  auto other = input("ab-unsharded-2of2.json");
+  other.results.provenance.experiment_sha256 = "feed";
+  const std::string what = merge_error({ input("ab-unsharded-1of2.json"), other });
+  EXPECT_NE(what.find("different experiments (experiment_sha256: ca04a3d8"), std::string::npos)
+    << what;
+}
+
 TEST(BenchMerge, RefusesShardsOfDifferentKernels) {
   auto other = input("ab-unsharded-2of2.json");
   other.results.kernels[1].bzimage_sha256 = "0000";

@@ -86,3 +86,18 @@ TEST(CliCi, AnUnknownReferenceVariantIsAUsageError) {
     EXPECT_NE(std::string(e.what()).find("variant \"nosuch\""), std::string::npos) << e.what();
   }
 }
+
+TEST(CliCi, TheRecordedExperimentsThresholdsApplyToTheMeans) {
+  kb::util::TempDir dir("kbench-cli-ci");
+  fs::copy_file(fs::path(KBENCH_TESTDATA_DIR) / "results-shards" / "ab-unsharded.json",
+                dir.path() / "results.json");
+  kb::cli::CiOptions options;
+  options.results = dir.path();
+  testing::internal::CaptureStdout();
+  EXPECT_EQ(kb::cli::run_ci({}, options), 0);
+  testing::internal::GetCapturedStdout();
+  const std::string md = kb::util::read_file(dir.path() / "summary.md");
+  EXPECT_NE(md.find("| p | regression if worse than |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| +10% | **improved** |"), std::string::npos) << md; // walk mean: the file's
+  EXPECT_NE(md.find("| +5% | **improved** |"), std::string::npos) << md;  // walk max: noise band
+}

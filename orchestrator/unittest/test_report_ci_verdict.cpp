@@ -95,8 +95,10 @@ TEST(CiVerdict, ThresholdsParsePercentagesFractionsAndMetricNames) {
   EXPECT_DOUBLE_EQ(rp::ci_threshold(t, "lock_mean", 0.05), 0.25);
   EXPECT_DOUBLE_EQ(rp::ci_threshold(t, "lock_max", 0.05), 0.25);
   EXPECT_DOUBLE_EQ(rp::ci_threshold(t, "walk_mean", 0.05), 0.05); // the noise band
-  rp::add_metric_thresholds({ { "stall", 0.5 } }, t);
-  EXPECT_DOUBLE_EQ(rp::ci_threshold(t, "stall_max", 0.05), 0.5);
+  rp::add_metric_thresholds({ { "stall", 0.5 } }, t);             // the experiment file: the mean's
+  EXPECT_DOUBLE_EQ(rp::ci_threshold(t, "stall_mean", 0.05), 0.5);
+  EXPECT_DOUBLE_EQ(rp::ci_threshold(t, "stall_max", 0.05), 0.05);
+  EXPECT_THROW(rp::add_metric_thresholds({ { "nosuch", 0.1 } }, t), kb::Error);
 }
 
 TEST(CiVerdict, BadThresholdsAreUsageErrors) {
@@ -190,4 +192,14 @@ TEST(CiVerdict, SummaryListsTheBootsThatDidNotEndOk) {
   const std::string md = rp::render_ci_summary(v, analysis, {}, {});
   EXPECT_NE(md.find("- patched boot 3: PANIC: kernel BUG at mm/ksm.c:3210"), std::string::npos)
     << md;
+}
+
+TEST(CiVerdict, FlagsWinOverTheExperimentFilesThresholds) {
+  rp::CiThresholds t;
+  rp::add_metric_thresholds({ { "walk", 0.1 } }, t);
+  EXPECT_DOUBLE_EQ(rp::ci_threshold(t, "walk_mean", 0.05), 0.1);
+  rp::parse_ci_threshold("default=50%", t);
+  EXPECT_DOUBLE_EQ(rp::ci_threshold(t, "walk_mean", 0.05), 0.5);
+  rp::parse_ci_threshold("walk_mean=1%", t);
+  EXPECT_DOUBLE_EQ(rp::ci_threshold(t, "walk_mean", 0.05), 0.01);
 }

@@ -4,6 +4,7 @@
 #include <kbench/report/ci_verdict.hpp>
 #include <kbench/report/junit.hpp>
 #include <kbench/report/sides.hpp>
+#include <kbench/stats/compare.hpp>
 #include <kbench/util/error.hpp>
 #include <kbench/util/fs.hpp>
 
@@ -12,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include <ctime>
+#include <map>
 
 namespace kbench::cli {
 
@@ -40,6 +42,44 @@ report::CiThresholds parse_thresholds(const std::vector<std::string>& flags) {
   report::CiThresholds thresholds;
   for (const auto& flag : flags) {
     report::parse_ci_threshold(flag, thresholds);
+  }
+  return thresholds;
+}
+
+// Return the statistics section of the experiment recorded in `results`, or null.
+const nlohmann::json* recorded_statistics(const bench::Results& results) {
+  const auto& e = results.provenance.experiment_effective;
+  if (!e.is_object() || !e.contains("statistics") || !e.at("statistics").is_object()) {
+    return nullptr;
+  }
+  return &e.at("statistics");
+}
+
+// Return the comparison settings: the recorded experiment's alpha and noise, else the defaults.
+stats::CompareSettings compare_settings_of(const bench::Results& results) {
+  stats::CompareSettings settings;
+  if (const auto* s = recorded_statistics(results)) {
+    const double alpha = s->value("alpha", settings.alpha);
+    const double noise = s->value("noise", settings.noise);
+    settings.alpha = alpha > 0 && alpha < 1 ? alpha : settings.alpha;
+    settings.noise = noise >= 0 ? noise : settings.noise;
+  }
+  return settings;
+}
+
+// Return the thresholds: the recorded experiment's regression_thresholds, then the flags.
+report::CiThresholds thresholds_of(const bench::Results& results,
+                                   const std::vector<std::string>& flags) {
+  report::CiThresholds thresholds = parse_thresholds(flags);
+  const auto* s = recorded_statistics(results);
+  if (s != nullptr && s->contains("regression_thresholds")) {
+    try {
+      report::add_metric_thresholds(
+        s->at("regression_thresholds").get<std::map<std::string, double>>(), thresholds);
+    } catch (const nlohmann::json::exception& e) {
+      throw Error(ExitCode::invalid_config,
+                  fmt::format("statistics.regression_thresholds: {}", e.what()));
+    }
   }
   return thresholds;
 }
@@ -109,12 +149,13 @@ Judged obtain_run(const GlobalOptions& global, const CiOptions& options) {
 
 int judge(const Judged& run, const bench::Results* reference, const CiOptions& options) {
   const fs::path current = run.dir / "results.json";
-  const report::Sides sides =
-    reference == nullptr ? report::ab_sides(run.results)
-                         : report::compare_sides(*reference, options.reference_variant, "reference",
-                                                 run.results, "patched", current.string());
-  report::Analysis analysis = report::analyze(sides);
-  const report::CiThresholds thresholds = parse_thresholds(options.thresholds);
+  const report::Sides sides = reference == nullptr
+                                ? report::ab_sides(run.results)
+                                : report::compare_sides(*reference, options.reference_variant,
+                                                        results_file(options.reference).string(),
+                                                        run.results, "patched", current.string());
+  report::Analysis analysis = report::analyze(sides, compare_settings_of(run.results));
+  const report::CiThresholds thresholds = thresholds_of(run.results, options.thresholds);
   report::apply_ci_thresholds(analysis, thresholds);
   const report::CiVerdict verdict = report::decide_ci(analysis, run.results);
   util::write_file_atomic(run.dir / "junit.xml", report::render_junit(analysis));

@@ -164,6 +164,14 @@ std::string summary_row(const MetricResult& m, bool max, const Analysis& analysi
     fmt::format("{:g}%", t * 100.0), stats::verdict_name(j.verdict));
 }
 
+// Return "B (patched of FILE)" or, for an A/B run, "patched".
+std::string side_name(const Side& side) {
+  if (side.origin.empty()) {
+    return side.variant;
+  }
+  return fmt::format("{} ({} of {})", side.label, side.variant, markdown_cell(side.origin));
+}
+
 } // namespace
 
 std::vector<std::string> ci_judgement_keys() {
@@ -200,15 +208,14 @@ void parse_ci_threshold(std::string_view text, CiThresholds& into) {
 
 void add_metric_thresholds(const std::map<std::string, double>& by_metric, CiThresholds& into) {
   for (const auto& [metric, value] : by_metric) {
-    const auto keys = keys_named(metric);
+    const auto keys = keys_named(metric + "_mean");
     if (keys.empty() || value < 0 || !std::isfinite(value)) {
-      throw Error(
-        ExitCode::invalid_config,
-        fmt::format("regression threshold {}={}: unknown metric or bad value", metric, value));
+      throw Error(ExitCode::invalid_config,
+                  fmt::format("statistics.regression_thresholds.{}: {} is not a known metric with "
+                              "a threshold >= 0",
+                              metric, value));
     }
-    for (const auto& k : keys) {
-      into.by_key[k] = value;
-    }
+    into.from_experiment[keys.front()] = value;
   }
 }
 
@@ -217,7 +224,11 @@ double ci_threshold(const CiThresholds& thresholds, const std::string& key, doub
   if (it != thresholds.by_key.end()) {
     return it->second;
   }
-  return thresholds.fallback >= 0 ? thresholds.fallback : noise;
+  if (thresholds.fallback >= 0) {
+    return thresholds.fallback;
+  }
+  const auto file = thresholds.from_experiment.find(key);
+  return file != thresholds.from_experiment.end() ? file->second : noise;
 }
 
 void apply_ci_thresholds(Analysis& analysis, const CiThresholds& thresholds) {
@@ -249,9 +260,9 @@ std::string render_ci_summary(const CiVerdict& verdict, const Analysis& analysis
                               const std::vector<CiArtifact>& artifacts) {
   const int conf = static_cast<int>(std::lround(100.0 * analysis.settings.bootstrap.confidence));
   std::string out = fmt::format("**{}**\n\n", markdown_cell(verdict.headline));
-  out += fmt::format("{} ({}) against {} ({}), {} vs {} OK boots.\n\n", analysis.sides.b.label,
-                     analysis.sides.b.variant, analysis.sides.a.label, analysis.sides.a.variant,
-                     ok_boot_count(analysis.sides.b), ok_boot_count(analysis.sides.a));
+  out += fmt::format("{} against {}, {} vs {} OK boots.\n\n", side_name(analysis.sides.b),
+                     side_name(analysis.sides.a), ok_boot_count(analysis.sides.b),
+                     ok_boot_count(analysis.sides.a));
   out +=
     fmt::format("| metric | {} | {} | change | {}% CI | p | regression if worse than | "
                 "verdict |\n|---|---:|---:|---:|---:|---:|---:|---|\n",

@@ -18,9 +18,12 @@ namespace kbench::report {
 
 // Regression thresholds per judgement key ("walk_mean", "walk_max", "lock_mean", ...,
 // "stall_max"), as relative changes (0.05 = 5%); a key not listed uses the default.
+// Precedence: a flag for the key, then the flags' `default`, then the experiment file, then the
+// statistics' noise band.
 struct CiThresholds {
-  std::map<std::string, double> by_key; // judgement key -> threshold (fraction, >= 0)
-  double fallback = -1.0;               // < 0: the statistics' noise band (CompareSettings::noise)
+  std::map<std::string, double> by_key;          // from flags: judgement key -> fraction (>= 0)
+  double fallback = -1.0;                        // the flags' `default`; < 0: none
+  std::map<std::string, double> from_experiment; // the experiment file's, by judgement key
 };
 
 // Return the judgement keys, "<metric short name>_<mean|max>", in report order.
@@ -32,11 +35,12 @@ std::vector<std::string> ci_judgement_keys();
 void parse_ci_threshold(std::string_view text, CiThresholds& into);
 
 // Add thresholds given per metric (the experiment file's statistics.regression_thresholds:
-// walk|lock|stall -> fraction) to `into`, for both judgements of each; flags parsed later win.
-// Throws kbench::Error(invalid_config) on an unknown metric.
+// walk|lock|stall -> relative worsening of the metric's mean) to `into`, as the `<metric>_mean`
+// judgements' thresholds; flags parsed later win. Throws kbench::Error(invalid_config) on an
+// unknown metric or a negative value.
 void add_metric_thresholds(const std::map<std::string, double>& by_metric, CiThresholds& into);
 
-// Return the threshold of judgement `key` (the fallback, else `noise`).
+// Return the threshold of judgement `key` (see CiThresholds for the precedence; `noise` last).
 double ci_threshold(const CiThresholds& thresholds, const std::string& key, double noise);
 
 // Re-decide every verdict of `analysis` with its metric's threshold as the noise band, so that

@@ -111,7 +111,8 @@ int run_ab(const GlobalOptions& global, const AbOptions& options) {
     return 0;
   }
   const bench::Results& results = run->results;
-  fmt::print("{}\n{}", report::render_seed_blocks(results), report::render_table(results));
+  fmt::print("{}\n{}", report::render_seed_blocks(results),
+             report::render_table(results, report::recorded_settings(results)));
   fmt::print("results: {}\n", run->dir.string());
   if (options.kernel.perf) {
     print_perf(results);

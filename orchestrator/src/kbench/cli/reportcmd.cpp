@@ -33,7 +33,7 @@ int run_report(const std::filesystem::path& results, const std::filesystem::path
   const auto file = results_file(results);
   const bench::Results data = bench::read_results(file);
   const auto dir = out_dir.empty() ? file.parent_path() : out_dir;
-  const auto analysis = report::analyze(report::ab_sides(data));
+  const auto analysis = report::analyze(report::ab_sides(data), report::recorded_settings(data));
   auto runner = util::make_real_process_runner();
   report::render_all(analysis, dir.empty() ? std::filesystem::path(".") : dir, *runner);
   fmt::print("{}", report::render_text(analysis));

@@ -23,9 +23,20 @@ void render_all(const Analysis& analysis, const std::filesystem::path& dir,
   draw_plots(plots, dir / "plots", runner);
 }
 
+stats::CompareSettings recorded_settings(const bench::Results& results) {
+  stats::CompareSettings settings;
+  const auto& effective = results.provenance.experiment_effective;
+  if (effective.is_object() && effective.contains("statistics")) {
+    const auto& statistics = effective.at("statistics");
+    settings.alpha = statistics.value("alpha", settings.alpha);
+    settings.noise = statistics.value("noise", settings.noise);
+  }
+  return settings;
+}
+
 void render_all(const bench::Results& results, const std::filesystem::path& dir,
                 util::ProcessRunner& runner) {
-  render_all(analyze(ab_sides(results)), dir, runner);
+  render_all(analyze(ab_sides(results), recorded_settings(results)), dir, runner);
 }
 
 std::string render_table(const bench::Results& results, const stats::CompareSettings& settings) {

@@ -13,9 +13,13 @@
 
 namespace kbench::report {
 
+// Return the statistics settings recorded in `results` (the experiment's statistics.alpha and
+// statistics.noise, docs/experiment-file.md), else the defaults.
+stats::CompareSettings recorded_settings(const bench::Results& results);
+
 // Write report.txt (header, seed blocks, the 80-column table, legend, warnings), report.md,
-// junit.xml, plots/*.svg and plots/*.png into `dir`; deterministic: the same results give the same
-// bytes.
+// junit.xml, plots/*.svg and plots/*.png into `dir`, judged with recorded_settings(results);
+// deterministic: the same results give the same bytes.
 void render_all(const bench::Results& results, const std::filesystem::path& dir,
                 util::ProcessRunner& runner);
 

@@ -82,6 +82,7 @@ TEST(CliEffective, EffectiveOptionsCarryTheExperimentsValues) {
   EXPECT_EQ(o.vmas, 2000);
   EXPECT_EQ(o.dup_pages, 16);
   EXPECT_EQ(o.boots, 3);
+  EXPECT_EQ(o.backend, "qemu");
   EXPECT_FALSE(o.kernel.no_measurement);
   ASSERT_EQ(o.kernel.patches.size(), 1u);
   EXPECT_EQ(o.kernel.patches[0].filename(), "ksm-rmap-walk");
@@ -106,6 +107,26 @@ TEST(CliEffective, DeadlinesDeriveTheRunDeadlineWhenZero) {
   EXPECT_EQ(d.boot, std::chrono::seconds(30));
   EXPECT_GE(d.run, std::chrono::minutes(5));
   EXPECT_EQ(d.overall, d.boot + d.run + d.shutdown);
+}
+
+} // namespace
+} // namespace kbench::cli
+
+namespace kbench::cli {
+namespace {
+
+TEST(CliEffective, TheExperimentsBackendReachesTheVmRunnerChoice) {
+  util::TempDir dir("kbench-cli");
+  util::write_file_atomic(dir.path() / "e.yaml",
+                          "vm:\n  backend: libvirt\n  connect: qemu:///system\n");
+  AbOptions options;
+  parse_ab({ "-c", (dir.path() / "e.yaml").string() }, options);
+  const AbOptions o = effective_options(effective_experiment(options), options);
+  EXPECT_EQ(o.backend, "libvirt");
+  EXPECT_EQ(o.connect, "qemu:///system");
+  AbOptions flag;
+  parse_ab({ "-c", (dir.path() / "e.yaml").string(), "--backend", "qemu", "--connect", "" }, flag);
+  EXPECT_EQ(effective_options(effective_experiment(flag), flag).backend, "qemu");
 }
 
 } // namespace

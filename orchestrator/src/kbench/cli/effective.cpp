@@ -71,6 +71,8 @@ void run_overrides(const AbOptions& a, OverrideList& o) {
   o.add("--accel", "vm.accelerator", a.accelerator, d.accelerator);
   o.add("--vcpus", "vm.vcpus", a.vcpus, d.vcpus);
   o.add("--memory", "vm.memory_mib", a.memory_mib, d.memory_mib);
+  o.add("--backend", "vm.backend", a.backend, d.backend);
+  o.add("--connect", "vm.connect", a.connect, d.connect);
   o.add("--boot-timeout", "deadlines.boot_s", a.boot_timeout_s, d.boot_timeout_s);
   o.add("--run-timeout", "deadlines.run_s", a.run_timeout_s, d.run_timeout_s);
   o.add("--results-dir", "outputs.results_dir", a.results_dir.string(), d.results_dir.string());
@@ -159,6 +161,8 @@ AbOptions effective_options(const experiment::Experiment& e, const AbOptions& op
   o.accelerator = e.vm.accelerator;
   o.vcpus = e.vm.vcpus;
   o.memory_mib = e.vm.memory_mib;
+  o.backend = e.vm.backend;
+  o.connect = e.vm.connect;
   o.boot_timeout_s = e.deadlines.boot_s;
   o.run_timeout_s = e.deadlines.run_s;
   o.results_dir = e.outputs.results_dir;

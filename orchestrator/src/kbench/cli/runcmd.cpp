@@ -1,13 +1,13 @@
 #include <kbench/bench/ab.hpp>
 #include <kbench/cli/effective.hpp>
 #include <kbench/cli/runcmd.hpp>
+#include <kbench/cli/vmbackend.hpp>
 #include <kbench/report/metrics.hpp>
 #include <kbench/stats/summary.hpp>
 #include <kbench/util/error.hpp>
 #include <kbench/util/fs.hpp>
 #include <kbench/util/hash.hpp>
 #include <kbench/util/logging.hpp>
-#include <kbench/vm/qemu_runner.hpp>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -128,8 +128,9 @@ int run_run(const GlobalOptions& global, const RunOptions& o) {
   }
   util::create_directories(settings.results_dir);
   util::add_log_file(settings.results_dir / "kbench.log");
-  vm::QemuRunner vms(*processes);
-  bench::AbRunner runner(*set.builder, set.variants, vms, settings);
+  const auto vms =
+    make_vm_runner(options.backend, options.connect, settings.results_dir, *processes);
+  bench::AbRunner runner(*set.builder, set.variants, *vms, settings);
   const bench::Results results = runner.run();
   const std::string report = render_variant_report(results, o.variant);
   util::write_file_atomic(settings.results_dir / "report.txt", report);

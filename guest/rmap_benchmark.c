@@ -550,7 +550,7 @@ static void victim_record(int walk, uint64_t ns, uint64_t* rng) {
 
 /* ---- placement ---------------------------------------------------------------- */
 
-/* CPU the victim runs on: the last online one (the walker has CPU 0). */
+/* CPU the victim runs on: CPU 0 (the walker has the last one). */
 static int g_victim_cpu = -1;
 
 /* Pin the calling thread to `cpu`; return 0 or -1 (warned). */
@@ -564,21 +564,23 @@ static int pin_to(int cpu, const char* who) {
   return rc == 0 ? 0 : -1;
 }
 
-/* Isolate the walker: with several vCPUs the walker owns CPU 0 as SCHED_FIFO
- * and the victim runs on the last CPU, so a lock hold is never stretched by the
- * guest scheduler putting another task (the victim, ksmd, a kworker) on the
+/* Isolate the walker: with several vCPUs the walker owns the last CPU as
+ * SCHED_FIFO and the victim runs on CPU 0, so a lock hold is never stretched by
+ * the guest scheduler putting another task (the victim, ksmd, a kworker) on the
  * walker's CPU in the middle of it: both kernels are measured the same way,
- * and what remains is the walk itself (plus the host's own scheduling of the
- * vCPU thread under TCG). RT throttling is off so that a multi-second baseline
- * walk is not parked for 50 ms every second. Records what was done as meta. */
+ * and what remains is the walk itself. The host boots the guest with
+ * nohz_full=<last CPU> and irqaffinity=0, so that (with CONFIG_NO_HZ_FULL)
+ * neither the tick nor device interrupts land on the walker's CPU either.
+ * RT throttling is off so that a multi-second baseline walk is not parked for
+ * 50 ms every second. Records what was done as meta. */
 static void isolate_walker(void) {
   long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
   const char* policy = "other";
   int walker_cpu = -1;
   if (g_p.isolate && ncpu >= 2) {
-    if (pin_to(0, "walker") == 0)
-      walker_cpu = 0;
-    g_victim_cpu = (int)ncpu - 1;
+    if (pin_to((int)ncpu - 1, "walker") == 0)
+      walker_cpu = (int)ncpu - 1;
+    g_victim_cpu = 0;
     if (write_str("/proc/sys/kernel/sched_rt_runtime_us", "-1") != 0)
       warn("cannot disable RT throttling: %s", strerror(errno));
     struct sched_param sp = { .sched_priority = 10 };

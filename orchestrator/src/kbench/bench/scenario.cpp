@@ -26,9 +26,16 @@ Experiment scenario(const std::string& name) {
 }
 
 std::string guest_cmdline(const Experiment& e) {
-  return fmt::format("kbench.mode=bench kbench.vmas={} kbench.dup_pages={} kbench.walks={} "
-                     "kbench.trigger={} kbench.seed={} kbench.victim={}",
-                     e.vmas, e.dup_pages, e.walks, e.trigger, e.seed, e.victim ? 1 : 0);
+  std::string cmdline =
+    fmt::format("kbench.mode=bench kbench.vmas={} kbench.dup_pages={} kbench.walks={} "
+                "kbench.trigger={} kbench.seed={} kbench.victim={}",
+                e.vmas, e.dup_pages, e.walks, e.trigger, e.seed, e.victim ? 1 : 0);
+  if (e.vcpus >= 2) {
+    // rmap_benchmark runs the walker alone on the last CPU: keep the tick
+    // (CONFIG_NO_HZ_FULL) and device interrupts off it.
+    cmdline += fmt::format(" nohz_full={} irqaffinity=0", e.vcpus - 1);
+  }
+  return cmdline;
 }
 
 std::chrono::minutes default_run_deadline(const Experiment& e) {

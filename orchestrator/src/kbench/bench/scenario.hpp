@@ -14,7 +14,8 @@ namespace kbench::bench {
 // throw kbench::Error (usage) for an unknown name.
 Experiment scenario(const std::string& name);
 
-// Return the guest parameters of `experiment` ("kbench.mode=bench kbench.vmas=...").
+// Return the guest parameters of `experiment` ("kbench.mode=bench kbench.vmas=...",
+// and with two or more vCPUs "nohz_full=<last CPU> irqaffinity=0").
 std::string guest_cmdline(const Experiment& experiment);
 
 // Return a run deadline suited to `experiment` under TCG (the slow case).

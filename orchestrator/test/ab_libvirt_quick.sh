@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Integration: the quick A/B end to end through the libvirt backend against a
 # real libvirtd (qemu:///system, TCG domains here): the same verdicts and
-# checks as ab_quick.sh (QEMU backend), and no domain left afterwards.
+# checks as ab_quick.sh (QEMU backend), and no domain left afterwards. Like
+# ab_quick.sh it asserts the mean verdicts only: on a loaded 2-core TCG host one
+# preempted walk can make the patched maximum "no change" with either backend.
 # Usage: ab_libvirt_quick.sh KBENCH CACHE_DIR SOURCE_DIR
 . "$(dirname "$0")/common.sh"
 . "$(dirname "$0")/libvirt_common.sh"
@@ -20,7 +22,6 @@ expect_output '^After: +[0-9.]+ ms \([0-9]+ ns\)'
 expect_output '^anon_vma lock'
 expect_output '^Victim stall'
 expect_output '^walk mean .* improved$'
-expect_output '^walk max .* improved$'
 expect_output '^lock mean .* improved$'
 expect_output 'orchestration overhead'
 [ ! -e "$results/INCOMPLETE" ] || fail "results directory still marked incomplete"

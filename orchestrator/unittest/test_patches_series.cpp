@@ -221,6 +221,17 @@ TEST(PatchesLoadSeries, LoadsASinglePatchFile) {
   EXPECT_EQ(s.patches[0].path, k_ksm1);
 }
 
+TEST(PatchesLoadSeries, RecordsAbsolutePathsForARelativeInput) {
+  // patch(1) runs in the kernel tree: a path relative to the caller must not reach it.
+  const fs::path cwd = fs::current_path();
+  fs::current_path(k_ksm1.parent_path());
+  const Series s = load_series(k_ksm1.filename());
+  fs::current_path(cwd);
+  ASSERT_EQ(s.patches.size(), 1U);
+  EXPECT_TRUE(s.patches[0].path.is_absolute());
+  EXPECT_EQ(s.patches[0].path, fs::absolute(k_ksm1).lexically_normal());
+}
+
 TEST(PatchesLoadSeries, ConcatenatesSeveralInputsInOrder) {
   const Series s = load_series(std::vector<fs::path>{ k_unit / "plain", k_ksm });
   EXPECT_EQ(file_names(s),

@@ -239,7 +239,9 @@ Patch parse_patch(std::string_view text, const fs::path& path) {
   return patch;
 }
 
-Series load_series(const fs::path& input) {
+Series load_series(const fs::path& given) {
+  // Absolute: patch(1) later runs in the kernel tree, not in the caller's directory.
+  const fs::path input = fs::absolute(given).lexically_normal();
   if (!fs::exists(input)) {
     throw Error(ExitCode::patch, fmt::format("patch series not found: {}", input.string()));
   }

@@ -45,7 +45,7 @@ Patch parse_patch(std::string_view text, const std::filesystem::path& path);
 
 // Load a series from `input`: a directory (its *.patch and *.diff files in
 // lexical order, or the order of its quilt-style `series` file when present)
-// or a single patch file.
+// or a single patch file. Patch paths are recorded absolute.
 Series load_series(const std::filesystem::path& input);
 
 // Load several inputs and concatenate them, in order.

@@ -36,7 +36,7 @@ struct AbOptions {
   std::filesystem::path results_dir;
   std::string backend = "qemu"; // qemu | libvirt (cli/vmbackend.hpp)
   std::string connect;          // libvirt URI; "" = qemu:///system
-  std::string shard; // "I/N": run only shard I of N (bench/shard.hpp); "" = every boot
+  std::string shard;            // "I/N": run only shard I of N (bench/shard.hpp); "" = every boot
   std::vector<std::filesystem::path> experiment_files; // -c/--experiment, layered in order
   std::set<std::string> given; // the options the command line set (they override the files)
 };

@@ -106,8 +106,7 @@ void add_ab_options(CLI::App& command, AbOptions& o) {
   ab->add_flag("--aa", o.aa, "A/A run: the patched variant is the baseline");
   ab->add_option("--results-dir", o.results_dir,
                  "Where results go [default: ./kbench-results/ab-<time>]");
-  ab->add_option("--backend", o.backend, "qemu | libvirt (docs/libvirt.md)")
-    ->capture_default_str();
+  ab->add_option("--backend", o.backend, "qemu | libvirt (docs/libvirt.md)")->capture_default_str();
   ab->add_option("--connect", o.connect,
                  "libvirt URI with --backend libvirt [default: qemu:///system]");
   ab->add_option("-c,--experiment", o.experiment_files,

@@ -4,11 +4,11 @@
 #include <kbench/util/signals.hpp>
 #include <kbench/vm/qemu_command.hpp>
 #include <kbench/vm/qemu_runner.hpp>
+#include <kbench/vm/run_watch.hpp>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <fstream>
 #include <thread>
 
 namespace kbench::vm {
@@ -19,66 +19,6 @@ using Clock = std::chrono::steady_clock;
 
 // Lines of QEMU's own output kept in VmRun::qemu_output_tail.
 constexpr std::size_t k_qemu_tail_lines = 5;
-
-// Reads the bytes appended to a file since the previous call.
-class FileTail {
-public:
-  explicit FileTail(std::filesystem::path path) : m_path(std::move(path)) {}
-
-  // Return the bytes appended since the last call ("" when none or unreadable).
-  std::string read_new() {
-    std::ifstream in(m_path, std::ios::binary);
-    if (!in) {
-      return {};
-    }
-    in.seekg(0, std::ios::end);
-    const auto size = static_cast<std::streamoff>(in.tellg());
-    if (size <= m_offset) {
-      return {};
-    }
-    std::string bytes(static_cast<std::size_t>(size - m_offset), '\0');
-    in.seekg(m_offset);
-    in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    bytes.resize(static_cast<std::size_t>(in.gcount()));
-    m_offset += static_cast<std::streamoff>(bytes.size());
-    return bytes;
-  }
-
-private:
-  std::filesystem::path m_path;
-  std::streamoff m_offset = 0;
-};
-
-// Follows the results file: non-empty means init started, the spec's
-// predicate decides when it is complete.
-class ResultsWatch {
-public:
-  ResultsWatch(std::filesystem::path path, ResultsComplete complete)
-    : m_tail(std::move(path)), m_complete(std::move(complete)) {}
-
-  // Read new bytes and advance `tracker`'s phases at `now`.
-  void update(PhaseTracker& tracker, Clock::time_point now) {
-    auto fresh = m_tail.read_new();
-    if (fresh.empty()) {
-      return;
-    }
-    m_bytes += fresh;
-    tracker.init_started(now);
-    if (!m_done && m_complete && m_complete(m_bytes)) {
-      m_done = true;
-      tracker.results_complete(now);
-    }
-  }
-
-  bool started() const noexcept { return !m_bytes.empty(); }
-  bool complete() const noexcept { return m_done; }
-
-private:
-  FileTail m_tail;
-  ResultsComplete m_complete;
-  std::string m_bytes;
-  bool m_done = false;
-};
 
 QemuExit exit_from(const util::CommandResult& result, bool stopped_by_kbench) {
   return QemuExit{ result.exit_code, result.term_signal, stopped_by_kbench };

@@ -8,6 +8,7 @@
 #include <kbench/cli/options.hpp>
 #include <kbench/cli/reportcmd.hpp>
 #include <kbench/cli/runcmd.hpp>
+#include <kbench/cli/sweepcmd.hpp>
 #include <kbench/util/error.hpp>
 #include <kbench/util/logging.hpp>
 #include <kbench/util/process.hpp>
@@ -146,6 +147,8 @@ int dispatch(int argc, char** argv) {
 
   AbOptions ab_options;
   auto* ab = add_ab_command(app, ab_options);
+  SweepOptions sweep_options;
+  auto* sweep = add_sweep_command(app, sweep_options);
   CiOptions ci_options;
   auto* ci = add_ci_command(app, ci_options);
   MergeOptions merge_options;
@@ -205,6 +208,9 @@ int dispatch(int argc, char** argv) {
   }
   if (ab->parsed()) {
     return run_ab(global, ab_options);
+  }
+  if (sweep->parsed()) {
+    return run_sweep(global, sweep_options);
   }
   if (ci->parsed()) {
     return run_ci(global, ci_options);

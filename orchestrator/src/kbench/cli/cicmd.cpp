@@ -1,5 +1,6 @@
 #include <kbench/bench/results.hpp>
 #include <kbench/cli/cicmd.hpp>
+#include <kbench/cli/effective.hpp>
 #include <kbench/cli/reportcmd.hpp>
 #include <kbench/report/ci_verdict.hpp>
 #include <kbench/report/junit.hpp>
@@ -12,7 +13,6 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <ctime>
 #include <map>
 
 namespace kbench::cli {
@@ -28,15 +28,6 @@ const char* const k_ci_examples = R"(Examples:
   kbench ci --scenario quick --reference last-good/results.json
 Exit codes: 0 no regression, 1 regression, 9 correctness failure, 10 a boot did not finish,
 11 infrastructure; 2-8 configuration/build errors as for `kbench ab` (docs/ci.md).)";
-
-fs::path default_ci_dir() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char name[32];
-  std::strftime(name, sizeof name, "ci-%Y%m%d-%H%M%S", &tm);
-  return fs::current_path() / "kbench-results" / name;
-}
 
 report::CiThresholds parse_thresholds(const std::vector<std::string>& flags) {
   report::CiThresholds thresholds;
@@ -130,7 +121,7 @@ Judged obtain_run(const GlobalOptions& global, const CiOptions& options) {
   }
   AbOptions ab = options.ab;
   if (ab.results_dir.empty()) {
-    ab.results_dir = default_ci_dir();
+    ab.results_dir = timestamped_results_dir("ci");
   }
   try {
     auto run = execute_ab(global, ab);

@@ -5,7 +5,9 @@
 #  2. `kbench ab` and `kbench ab -c <(kbench config --show-default)` use the
 #     same experiment hash;
 #  3. `kbench ab --dry-run` prints the make and qemu command lines of both
-#     variants and starts nothing (no results directory, no kernel, no tree).
+#     variants and starts nothing (no results directory, no kernel, no tree);
+#  5. `kbench sweep` takes the same experiment files: five mistakes are the same
+#     five errors and exit 3 with nothing built; a good file plans every point.
 # Usage: experiment_cli.sh KBENCH SOURCE_DIR
 . "$(dirname "$0")/common.sh"
 kbench=$1
@@ -65,5 +67,21 @@ expect_exit 0 "$kbench" run --cache-dir "$cache" --dry-run --kernel "$tmp/bzImag
 echo "$out" | grep -q " make " && fail "kbench run --kernel planned a build"
 expect_output "^qemu-system-x86_64 .*-kernel $tmp/bzImage "
 [ ! -e "$tmp/run" ] || fail "kbench run --dry-run created the results directory"
+
+# 5. kbench sweep -c: the five mistakes again (its --vmas list is no mistake), nothing built.
+expect_exit 3 "$kbench" sweep --cache-dir "$cache" -c "$mistakes" --vmas 1000,2000 \
+  --results-dir "$tmp/sweep"
+located=$(echo "$out" | grep -cE "^$mistakes:[0-9]+:[0-9]+: ")
+[ "$located" = 5 ] || fail "sweep: expected 5 FILE:LINE:COL errors, got $located"
+expect_output "did you mean 'vmas'\?"
+[ ! -e "$tmp/sweep" ] || fail "sweep: a results directory was created"
+[ ! -e "$cache/kernels" ] || [ -z "$(ls -A "$cache/kernels")" ] || fail "sweep built a kernel"
+[ ! -e "$cache/trees" ] || [ -z "$(ls -A "$cache/trees")" ] || fail "sweep made a tree"
+expect_exit 0 "$kbench" sweep --cache-dir "$cache" --dry-run --results-dir "$tmp/sweep" \
+  -c "$src/testdata/experiments/quick-override.yaml" --vmas 1000,2000 --boots 2
+expect_output "^# experiment [0-9a-f]{64} "
+expect_output "^# point vmas-1000: 2 boot\(s\) per variant, guest: .*vmas=1000"
+expect_output "^# point vmas-2000: 2 boot\(s\) per variant, guest: .*vmas=2000"
+[ ! -e "$tmp/sweep" ] || fail "sweep --dry-run created the results directory"
 pgrep -f "qemu-system-x86_64 .*$tmp" >/dev/null && fail "a QEMU of this test is running"
 echo "PASS"

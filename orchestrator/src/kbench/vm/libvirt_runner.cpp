@@ -22,9 +22,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Lines of QEMU's own log kept in VmRun::qemu_output_tail.
-constexpr std::size_t k_qemu_tail_lines = 5;
-
 // Event loop iterations (poll intervals) to wait for the STOPPED event of a domain that is gone.
 constexpr int k_stop_event_polls = 20;
 
@@ -42,16 +39,6 @@ constexpr auto k_output_permissions =
 constexpr auto k_work_dir_permissions = fs::perms::owner_all | fs::perms::group_read |
                                         fs::perms::group_exec | fs::perms::others_read |
                                         fs::perms::others_exec;
-
-std::string single_line(std::string text) {
-  while (!text.empty() && text.back() == '\n') {
-    text.pop_back();
-  }
-  for (char& c : text) {
-    c = c == '\n' ? ' ' : c;
-  }
-  return text;
-}
 
 // Return true for a URI naming the local host (qemu:///system, qemu:///session).
 bool is_local_uri(std::string_view uri) {
@@ -291,7 +278,7 @@ void LibvirtRunner::collect_qemu_log(const std::string& name, VmRun& run) const 
   } catch (const Error& error) {
     spdlog::debug("vm: cannot copy libvirt's QEMU log: {}", error.what());
   }
-  const std::string tail = single_line(util::tail_lines(log, k_qemu_tail_lines));
+  const std::string tail = output_tail(log);
   run.qemu_output_tail =
     run.qemu_output_tail.empty() ? tail : fmt::format("{}: {}", run.qemu_output_tail, tail);
 }

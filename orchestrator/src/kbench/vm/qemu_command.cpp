@@ -28,20 +28,6 @@ std::string escape_option_value(const std::string& path) {
   return escaped;
 }
 
-void validate_resources(const VmSpec& spec) {
-  if (spec.vcpus < 1 || spec.memory_mib < 64 || spec.numa_nodes < 1 ||
-      spec.memory_mib < 64 * spec.numa_nodes) {
-    throw Error(
-      ExitCode::invalid_config,
-      fmt::format("invalid VM resources: {} vCPUs, {} MiB, {} NUMA nodes (need at least 1 "
-                  "vCPU, 1 node and 64 MiB per node)",
-                  spec.vcpus, spec.memory_mib, spec.numa_nodes));
-  }
-  if (spec.kernel.empty() || spec.initrd.empty() || spec.work_dir.empty()) {
-    throw Error(ExitCode::invalid_config, "VM spec needs a kernel, an initrd and a work directory");
-  }
-}
-
 // Return the "cpus=a-b," option part for `node`, or "" for a CPU-less node.
 std::string node_cpus(const VmSpec& spec, int node) {
   const int first = node * spec.vcpus / spec.numa_nodes;

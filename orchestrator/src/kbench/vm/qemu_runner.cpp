@@ -17,9 +17,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Lines of QEMU's own output kept in VmRun::qemu_output_tail.
-constexpr std::size_t k_qemu_tail_lines = 5;
-
 QemuExit exit_from(const util::CommandResult& result, bool stopped_by_kbench) {
   return QemuExit{ result.exit_code, result.term_signal, stopped_by_kbench };
 }
@@ -30,16 +27,6 @@ void reset_file(const std::filesystem::path& path) {
   if (ec) {
     throw Error(ExitCode::infra, fmt::format("cannot remove {}: {}", path.string(), ec.message()));
   }
-}
-
-std::string single_line(std::string text) {
-  while (!text.empty() && text.back() == '\n') {
-    text.pop_back();
-  }
-  for (char& c : text) {
-    c = c == '\n' ? ' ' : c;
-  }
-  return text;
 }
 
 // Check the boot inputs and leave the work directory without stale output files.
@@ -89,8 +76,7 @@ VmRun QemuRunner::run(const VmSpec& spec) {
     return run;
   }
   watch(*process, spec, run);
-  run.qemu_output_tail =
-    single_line(util::tail_lines(util::read_file_or_empty(run.qemu_log), k_qemu_tail_lines));
+  run.qemu_output_tail = output_tail(util::read_file_or_empty(run.qemu_log));
   return run;
 }
 

@@ -1,8 +1,27 @@
+#include <kbench/util/process.hpp>
 #include <kbench/vm/run_watch.hpp>
 
 #include <fstream>
 
 namespace kbench::vm {
+
+namespace {
+
+// Lines of QEMU's own output kept in VmRun::qemu_output_tail.
+constexpr std::size_t k_output_tail_lines = 5;
+
+} // namespace
+
+std::string output_tail(const std::string& log) {
+  std::string text = util::tail_lines(log, k_output_tail_lines);
+  while (!text.empty() && text.back() == '\n') {
+    text.pop_back();
+  }
+  for (char& c : text) {
+    c = c == '\n' ? ' ' : c;
+  }
+  return text;
+}
 
 FileTail::FileTail(std::filesystem::path path) : m_path(std::move(path)) {}
 

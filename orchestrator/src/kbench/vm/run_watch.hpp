@@ -11,6 +11,9 @@
 
 namespace kbench::vm {
 
+// Return the last lines of QEMU's own output `log` on one line (for VmRun::qemu_output_tail).
+std::string output_tail(const std::string& log);
+
 // Reads the bytes appended to a file since the previous call.
 class FileTail {
 public:

@@ -44,6 +44,10 @@ struct VmSpec {
   std::string qemu_binary = "qemu-system-x86_64";
 };
 
+// Throw kbench::Error(invalid_config) unless `spec` has at least 1 vCPU, 1 NUMA
+// node and 64 MiB per node, a kernel, an initrd and a work directory.
+void validate_resources(const VmSpec& spec);
+
 // File names inside VmSpec::work_dir.
 inline constexpr std::string_view k_console_log_name = "console.log";
 inline constexpr std::string_view k_results_file_name = "results.bin";

@@ -166,6 +166,44 @@ TEST(PatchesParsePatch, RejectsTextWithoutADiffNamingTheFile) {
   EXPECT_TRUE(contains(e.what(), "not a patch")) << e.what();
 }
 
+TEST(PatchesParsePatch, RejectsAnAbsoluteFileNameNamingThePatchAndLine) {
+  const std::string text = "Subject: x\n\n--- /tmp/x/secret\n+++ /tmp/x/secret\n"
+                           "@@ -1 +1 @@\n-S\n+P\n";
+  const auto e = error_of([&] { parse_patch(text, "/p/1.patch"); });
+  EXPECT_EQ(e.code(), ExitCode::patch);
+  EXPECT_TRUE(contains(e.what(), "/p/1.patch:3:")) << e.what();
+  EXPECT_TRUE(contains(e.what(), "/tmp/x/secret")) << e.what();
+  EXPECT_TRUE(contains(e.what(), "absolute")) << e.what();
+}
+
+TEST(PatchesParsePatch, RejectsDotDotComponentsInEveryKindOfFileHeader) {
+  const std::vector<std::string> texts = {
+    "--- a/../x\n+++ b/mm/ksm.c\n@@ -1 +1 @@\n-S\n+P\n",
+    "--- a/mm/ksm.c\n+++ b/mm/../../x\n@@ -1 +1 @@\n-S\n+P\n",
+    "diff --git a/../../x b/../../x\nindex 1..2 100644\n",
+    "diff --git a/old.c b/new.c\nsimilarity index 100%\nrename from old.c\nrename to ../new.c\n",
+  };
+  for (const auto& text : texts) {
+    const auto e = error_of([&] { parse_patch(text, "/p/1.patch"); });
+    EXPECT_EQ(e.code(), ExitCode::patch) << text;
+    EXPECT_TRUE(contains(e.what(), "'..' component")) << e.what();
+    EXPECT_TRUE(contains(e.what(), "/p/1.patch:")) << e.what();
+  }
+}
+
+TEST(PatchesParsePatch, AcceptsDevNullForCreatedAndDeletedFiles) {
+  const Patch p = parse_patch("--- /dev/null\n+++ b/new.c\n@@ -0,0 +1 @@\n+x\n", "n.patch");
+  EXPECT_EQ(p.files, std::vector<std::string>{ "new.c" });
+}
+
+TEST(PatchesLoadSeries, RejectsASeriesFileEntryOutsideItsDirectory) {
+  util::TempDir dir("kbench-series");
+  util::write_file_atomic(dir.path() / "series", "../../etc/passwd\n");
+  const auto e = error_of([&] { load_series(dir.path()); });
+  EXPECT_EQ(e.code(), ExitCode::patch);
+  EXPECT_TRUE(contains(e.what(), "'..' component")) << e.what();
+}
+
 TEST(PatchesLoadSeries, TakesPatchAndDiffFilesOfADirectoryInLexicalOrder) {
   util::TempDir dir("kbench-series");
   util::write_file_atomic(dir.path() / "0002-b.patch", tiny_diff("b", "1", "2"));

@@ -98,6 +98,40 @@ TEST(UtilReadFileOrEmpty, ReturnsEmptyForAMissingFile) {
   EXPECT_EQ(read_file_or_empty(dir.path() / "f"), "content");
 }
 
+TEST(UtilUnsafeRelativeName, AcceptsTreeRelativeNamesOnly) {
+  EXPECT_EQ(unsafe_relative_name("mm/ksm.c"), "");
+  EXPECT_EQ(unsafe_relative_name("a..b/c"), "");
+  EXPECT_NE(unsafe_relative_name(""), "");
+  EXPECT_NE(unsafe_relative_name("/etc/passwd"), "");
+  EXPECT_NE(unsafe_relative_name("../x"), "");
+  EXPECT_NE(unsafe_relative_name("mm/../../x"), "");
+  EXPECT_NE(unsafe_relative_name(std::string("a\0b", 3)), "");
+}
+
+TEST(UtilRegularFileWithin, FindsAFileAndFollowsASymlinkThatStaysInside) {
+  TempDir root("kbench-within");
+  util::create_directories(root.path() / "mm");
+  write_file_atomic(root.path() / "mm/ksm.c", "x");
+  fs::create_symlink("ksm.c", root.path() / "mm/alias.c");
+  EXPECT_EQ(regular_file_within(root.path(), "mm/ksm.c"), root.path() / "mm/ksm.c");
+  EXPECT_EQ(regular_file_within(root.path(), "mm/alias.c"), root.path() / "mm/alias.c");
+}
+
+TEST(UtilRegularFileWithin, RefusesASymlinkOutOfTheTreeDotDotAndDirectories) {
+  TempDir outside("kbench-outside");
+  write_file_atomic(outside.path() / "secret", "S");
+  TempDir root("kbench-within");
+  util::create_directories(root.path() / "mm");
+  fs::create_symlink(outside.path() / "secret", root.path() / "mm/link.c");
+  fs::create_symlink(outside.path(), root.path() / "dirlink");
+  EXPECT_EQ(regular_file_within(root.path(), "mm/link.c"), fs::path());
+  EXPECT_EQ(regular_file_within(root.path(), "dirlink/secret"), fs::path());
+  EXPECT_EQ(regular_file_within(root.path(), "../" + outside.path().filename().string()),
+            fs::path());
+  EXPECT_EQ(regular_file_within(root.path(), "mm"), fs::path());
+  EXPECT_EQ(regular_file_within(root.path(), "mm/missing.c"), fs::path());
+}
+
 TEST(UtilCreateDirectories, CreatesParentsAndNamesAPathItCannotCreate) {
   TempDir dir("kbench-fs");
   util::create_directories(dir.path() / "a" / "b" / "c");

@@ -188,8 +188,15 @@ void apply_with_git(util::ProcessRunner& runner, const Patch& patch, const fs::p
   }
 }
 
+// Copy the pristine content of every file `series` touches into the fresh
+// directory `scratch`. Names were checked when the series was parsed (relative,
+// no ".."); checked again here, because this is where a name becomes a path.
 void copy_touched_files(const Series& series, const SourceReader& read, const fs::path& scratch) {
   for (const auto& file : series.touched_files()) {
+    if (const std::string why = util::unsafe_relative_name(file); !why.empty()) {
+      throw Error(ExitCode::patch,
+                  fmt::format("the series names an unsafe file \"{}\" ({})", file, why));
+    }
     if (auto content = read(file)) {
       util::create_directories((scratch / file).parent_path());
       util::write_file_atomic(scratch / file, *content);

@@ -46,10 +46,25 @@ bool starts_with(std::string_view l, std::string_view prefix) {
   return l.substr(0, prefix.size()) == prefix;
 }
 
+// Throw kbench::Error (patch) naming `patch`'s file and line `line_no` when
+// `name`, a file name from that line, could reach outside the kernel tree.
+void check_name(const Patch& patch, int line_no, std::string_view line, const std::string& name) {
+  if (name == "/dev/null") {
+    return;
+  }
+  if (const std::string why = util::unsafe_relative_name(name); !why.empty()) {
+    throw Error(ExitCode::patch,
+                fmt::format("{}:{}: unsafe file name \"{}\" ({}) in \"{}\": a patch may only "
+                            "name files inside the kernel tree",
+                            patch.path.string(), line_no, name, why, line));
+  }
+}
+
 struct Parser {
   explicit Parser(Patch& p) : patch(p) {}
 
   Patch& patch;
+  int line_no = 0; // 1-based number of the line being parsed
   std::string current_file;
   std::string old_file;
   int hunk_in_file = 0;
@@ -61,6 +76,7 @@ struct Parser {
   std::string git_new;
 
   void line(std::string_view l) {
+    ++line_no;
     if ((old_left > 0 || new_left > 0) && hunk_body(l)) {
       return;
     }
@@ -77,13 +93,13 @@ struct Parser {
     } else if (starts_with(l, "diff --git ")) {
       git_header(l.substr(11));
     } else if (git_pending && starts_with(l, "rename from ")) {
-      git_old = std::string(l.substr(12));
+      git_old = checked(l, std::string(l.substr(12)));
     } else if (git_pending && starts_with(l, "rename to ")) {
-      git_new = std::string(l.substr(10));
+      git_new = checked(l, std::string(l.substr(10)));
     } else if (starts_with(l, "+++ ")) {
-      new_header(strip_prefix(l.substr(4)));
+      new_header(checked(l, strip_prefix(l.substr(4))));
     } else if (starts_with(l, "--- ")) {
-      const std::string name = strip_prefix(l.substr(4));
+      const std::string name = checked(l, strip_prefix(l.substr(4)));
       old_file = name == "/dev/null" ? "" : name;
       current_file = old_file;
     } else if (starts_with(l, "@@ ") && !current_file.empty()) {
@@ -91,6 +107,12 @@ struct Parser {
       number_after(l, '+', &new_left);
       patch.hunks.push_back({ current_file, ++hunk_in_file, old_start, std::string(l) });
     }
+  }
+
+  // Return `name` (a file name of line `l`) after check_name().
+  std::string checked(std::string_view l, std::string name) const {
+    check_name(patch, line_no, l, name);
+    return name;
   }
 
   // Consume one line of a hunk body; return false when `l` cannot be one.
@@ -124,6 +146,8 @@ struct Parser {
     }
     git_old = strip_prefix(names.substr(0, split));
     git_new = strip_prefix(names.substr(split + 1));
+    check_name(patch, line_no, names, git_old);
+    check_name(patch, line_no, names, git_new);
     git_pending = true;
   }
 
@@ -162,9 +186,18 @@ std::vector<fs::path> series_file_order(const fs::path& dir) {
       line.erase(hash);
     }
     line.erase(line.find_last_not_of(" \t\r") + 1);
-    if (!line.empty()) {
-      files.push_back(dir / line);
+    if (line.empty()) {
+      continue;
     }
+    // quilt's series file may carry options after the name ("x.patch -p1").
+    line.erase(std::min(line.find_first_of(" \t"), line.size()));
+    if (const std::string why = util::unsafe_relative_name(line); !why.empty()) {
+      throw Error(ExitCode::patch,
+                  fmt::format("{}: entry \"{}\" ({}): a series file may only name patches "
+                              "inside its directory",
+                              (dir / "series").string(), line, why));
+    }
+    files.push_back(dir / line);
   }
   return files;
 }

@@ -126,8 +126,9 @@ public:
   }
 
   std::optional<std::string> read_file(const std::string& relative_path) override {
-    const fs::path file = unpacked() / relative_path;
-    if (!fs::is_regular_file(file)) {
+    // Never read outside the tree, whatever the name or a symlink in the tree says.
+    const fs::path file = util::regular_file_within(unpacked(), relative_path);
+    if (file.empty()) {
       return std::nullopt;
     }
     return util::read_file(file);
@@ -222,8 +223,9 @@ public:
   }
 
   std::optional<std::string> read_file(const std::string& relative_path) override {
-    const fs::path file = m_spec.path / relative_path;
-    if (!fs::is_regular_file(file)) {
+    // Never read outside the tree, whatever the name or a symlink in the tree says.
+    const fs::path file = util::regular_file_within(m_spec.path, relative_path);
+    if (file.empty()) {
       return std::nullopt;
     }
     return util::read_file(file);
@@ -339,6 +341,9 @@ public:
   }
 
   std::optional<std::string> read_file(const std::string& relative_path) override {
+    if (!util::unsafe_relative_name(relative_path).empty()) {
+      return std::nullopt;
+    }
     const std::string commit = identify().version;
     // cat-file blob: the exact bytes, and a failure for a directory (a tree).
     const auto result =

@@ -68,6 +68,48 @@ void write_all(int fd, std::string_view data, const fs::path& path) {
 
 } // namespace
 
+std::string unsafe_relative_name(std::string_view name) {
+  if (name.empty()) {
+    return "empty name";
+  }
+  if (name.find('\0') != std::string_view::npos) {
+    return "NUL in name";
+  }
+  if (name.front() == '/') {
+    return "absolute path";
+  }
+  for (const auto& part : fs::path(std::string(name))) {
+    if (part == "..") {
+      return "'..' component";
+    }
+  }
+  return {};
+}
+
+fs::path regular_file_within(const fs::path& root, std::string_view relative) {
+  if (!unsafe_relative_name(relative).empty()) {
+    return {};
+  }
+  std::error_code ec;
+  const fs::path file = root / std::string(relative);
+  if (!fs::is_regular_file(file, ec)) { // follows symlinks: the target must be a file
+    return {};
+  }
+  const fs::path real_root = fs::canonical(root, ec);
+  if (ec) {
+    return {};
+  }
+  const fs::path real_file = fs::canonical(file, ec);
+  if (ec) {
+    return {};
+  }
+  const auto rel = real_file.lexically_relative(real_root);
+  if (rel.empty() || *rel.begin() == "..") {
+    return {};
+  }
+  return file;
+}
+
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {

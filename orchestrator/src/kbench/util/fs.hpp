@@ -23,6 +23,19 @@ void create_directories(const std::filesystem::path& path);
 // Remove `path` recursively if it exists; throw kbench::Error (infra) on failure.
 void remove_all(const std::filesystem::path& path);
 
+// Return why `name` (a path named by an input file: a patch's ---/+++ line, a
+// series file entry) is unsafe to join to a directory: "" when it is a
+// non-empty relative path without ".." components and without NUL,
+// else the reason ("absolute", "'..' component", ...).
+std::string unsafe_relative_name(std::string_view name);
+
+// Return `root / relative` when it exists as a regular file whose real path
+// (every symlink resolved) lies inside the real path of `root`; "" otherwise
+// (missing, not a regular file, or reaching outside `root`). `relative` must
+// pass unsafe_relative_name().
+std::filesystem::path regular_file_within(const std::filesystem::path& root,
+                                          std::string_view relative);
+
 // A uniquely named temporary file, removed when this object is destroyed.
 class TempFile {
 public:

@@ -168,6 +168,13 @@ TEST_F(VmQemuRunner, RecordsArgvVersionAndPathsAndLogsQemuOutput) {
   EXPECT_EQ(vm.results_file, results());
 }
 
+TEST_F(VmQemuRunner, QemuIsKilledWhenKbenchDies) {
+  m_processes.script.exit_at = milliseconds(0);
+  run();
+  ASSERT_EQ(m_processes.commands.size(), 2u);
+  EXPECT_EQ(m_processes.commands[1].parent_death_signal, SIGKILL);
+}
+
 TEST_F(VmQemuRunner, GuestThatHangsAfterInitIsARunTimeout) {
   m_processes.script.steps = { { milliseconds(20), [&] { append(results(), "pending\n"); } } };
   const auto start = Clock::now();

@@ -7,16 +7,17 @@
 #include <boost/process/extend.hpp>
 #include <fmt/format.h>
 
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 extern char** environ;
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
-#include <algorithm>
 #include <thread>
 
 namespace bp = boost::process;
@@ -67,9 +68,12 @@ private:
 };
 
 // Prepare the child: its environment (before fork); then, between fork and
-// exec, its own process group, default signal dispositions, nothing blocked.
+// exec, its own process group, default signal dispositions, nothing blocked,
+// and death with kbench (`death_signal` when `parent` goes away).
 struct ChildSetup : bp::extend::handler {
   char** envp = nullptr;
+  int death_signal = 0;
+  pid_t parent = 0;
 
   template<typename Executor>
   void on_setup(Executor& exec) const {
@@ -85,6 +89,7 @@ struct ChildSetup : bp::extend::handler {
     for (int sig : { SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT }) {
       ::signal(sig, SIG_DFL);
     }
+    die_with_parent(death_signal, parent);
   }
 };
 
@@ -124,7 +129,7 @@ public:
     EnvironmentBlock env(command.unset_env, command.env);
     std::vector<std::string> args(command.argv.begin() + 1, command.argv.end());
     const auto exe = resolve_program(command.argv.front());
-    const auto cwd = command.cwd.empty() ? std::filesystem::current_path() : command.cwd;
+    const auto cwd = command.cwd.empty() ? absolute(".") : command.cwd;
     // Append, never truncate: several commands may share one log.
     m_output = std::fopen(m_output_path.c_str(), "ae");
     if (m_output == nullptr) {
@@ -134,7 +139,8 @@ public:
     std::error_code ec;
     m_child = bp::child(bp::exe = exe.string(), bp::args = args,
                         bp::std_in<bp::null, (bp::std_out & bp::std_err)> m_output,
-                        bp::start_dir = cwd.string(), ChildSetup{{}, env.data()}, ec);
+                        bp::start_dir = cwd.string(),
+                        ChildSetup{ {}, env.data(), command.parent_death_signal, ::getpid() }, ec);
     std::fclose(m_output);
     m_output = nullptr;
     if (ec) {
@@ -211,7 +217,8 @@ private:
     CommandResult result = result_from_status(status);
     result.elapsed = since(m_start);
     if (m_capture) {
-      result.output = read_file_or_empty(m_output_path);
+      // The capture file is ours: missing means the command wrote nothing.
+      result.output = read_file_if_exists(m_output_path, "captured output").value_or("");
     }
     m_result = std::move(result);
   }
@@ -241,6 +248,19 @@ bool needs_quoting(const std::string& arg) {
 }
 
 } // namespace
+
+void die_with_parent(int signal, pid_t parent) noexcept {
+  if (signal == 0) {
+    return;
+  }
+  // The request is tied to the thread that forked us; kbench starts every
+  // child from its main thread, which lives as long as kbench does.
+  ::prctl(PR_SET_PDEATHSIG, signal);
+  if (::getppid() != parent) {
+    ::raise(signal);
+    ::_exit(128 + signal); // `signal` was blocked or ignored: end anyway
+  }
+}
 
 CommandResult ProcessRunner::run(const Command& command, const std::function<void()>& on_tick) {
   const auto start = Clock::now();

@@ -1,10 +1,14 @@
 // The process-spawning seam. Everything kbench runs (tar, git, patch, make,
 // qemu) goes through a ProcessRunner: argv only, never a shell; each child in
 // its own process group; a deadline per command; TERM then KILL of the whole
-// group on expiry, on interrupt, or when the handle is destroyed.
+// group on expiry, on interrupt, or when the handle is destroyed. A child also
+// dies with kbench itself, even when kbench is SIGKILLed (PR_SET_PDEATHSIG).
 #pragma once
 
+#include <sys/types.h>
+
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -32,6 +36,9 @@ struct Command {
   std::chrono::milliseconds timeout{ 0 };
   // Grace period between SIGTERM and SIGKILL when the command is stopped.
   std::chrono::milliseconds kill_grace{ std::chrono::seconds(5) };
+  // Signal the child receives when kbench dies, whatever kills it (0: none).
+  // SIGTERM lets make stop its own children; QEMU gets SIGKILL.
+  int parent_death_signal = SIGTERM;
 };
 
 // How a command ended.
@@ -75,6 +82,12 @@ public:
   // `on_tick` is called about every 100 ms while the command runs.
   CommandResult run(const Command& command, const std::function<void()>& on_tick = {});
 };
+
+// In a child between fork and exec: arrange for `signal` when the parent dies
+// (PR_SET_PDEATHSIG), then, if the parent `parent` is already gone (the child
+// was reparented before the request took effect), raise `signal` at once.
+// Async-signal-safe; `signal` 0 does nothing.
+void die_with_parent(int signal, pid_t parent) noexcept;
 
 // Return the runner that spawns real processes.
 std::unique_ptr<ProcessRunner> make_real_process_runner();

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <csignal>
 #include <thread>
 
 namespace kbench::vm {
@@ -32,7 +33,7 @@ void reset_file(const std::filesystem::path& path) {
 // Check the boot inputs and leave the work directory without stale output files.
 void reset_work_dir(const VmRun& run, const VmSpec& spec) {
   for (const auto& path : { spec.kernel, spec.initrd }) {
-    if (!std::filesystem::is_regular_file(path)) {
+    if (!util::is_regular_file(path, "boot input")) {
       throw Error(ExitCode::infra, fmt::format("boot input missing: {}", path.string()));
     }
   }
@@ -67,6 +68,7 @@ VmRun QemuRunner::run(const VmSpec& spec) {
   command.argv = run.argv;
   command.log_file = run.qemu_log;
   command.kill_grace = m_options.kill_grace;
+  command.parent_death_signal = SIGKILL; // a guest nobody watches measures nothing
   spdlog::debug("vm: {}", util::format_argv(run.argv));
   std::unique_ptr<util::Process> process;
   try {
@@ -76,7 +78,8 @@ VmRun QemuRunner::run(const VmSpec& spec) {
     return run;
   }
   watch(*process, spec, run);
-  run.qemu_output_tail = output_tail(util::read_file_or_empty(run.qemu_log));
+  run.qemu_output_tail =
+    output_tail(util::read_file_if_exists(run.qemu_log, "QEMU's log").value_or(""));
   return run;
 }
 

@@ -2,6 +2,7 @@
 #include <kbench/util/error.hpp>
 #include <kbench/util/fs.hpp>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
@@ -91,11 +92,132 @@ TEST(UtilReadFile, FailsOnADirectoryInsteadOfReturningNothing) {
   EXPECT_NE(std::string(e.what()).find(dir.path().string()), std::string::npos) << e.what();
 }
 
-TEST(UtilReadFileOrEmpty, ReturnsEmptyForAMissingFile) {
-  EXPECT_EQ(read_file_or_empty("/nonexistent/kbench/file.txt"), "");
+TEST(UtilReadFileIfExists, ReturnsNothingForAMissingFileAndTheContentOtherwise) {
+  EXPECT_FALSE(read_file_if_exists("/nonexistent/kbench/file.txt", "state"));
   TempDir dir("kbench-fs");
   write_file_atomic(dir.path() / "f", "content");
-  EXPECT_EQ(read_file_or_empty(dir.path() / "f"), "content");
+  EXPECT_EQ(read_file_if_exists(dir.path() / "f", "state"), "content");
+}
+
+TEST(UtilReadFileIfExists, NamesRoleAndPathOfSomethingThatIsNoFile) {
+  TempDir dir("kbench-fs");
+  const auto e = error_of([&] { read_file_if_exists(dir.path(), "tree state"); });
+  EXPECT_EQ(e.code(), ExitCode::infra);
+  EXPECT_EQ(std::string(e.what()),
+            fmt::format("tree state {} is a directory, not a regular file", dir.path().string()));
+}
+
+TEST(UtilFilesystem, ErrorsNameThePathAndItsRoleInsteadOfAFilesystemError) {
+  TempDir dir("kbench-fs");
+  write_file_atomic(dir.path() / "file", "x");
+  // A path through a regular file: ENOTDIR, which is "missing", not an error.
+  EXPECT_FALSE(path_exists(dir.path() / "file" / "below", "kernel source"));
+  EXPECT_FALSE(is_directory(dir.path() / "missing", "kernel source"));
+  auto e = error_of([&] { directory_entries(dir.path() / "missing", "patch series"); });
+  EXPECT_EQ(e.code(), ExitCode::infra);
+  EXPECT_EQ(std::string(e.what()).rfind(
+              "cannot list patch series " + (dir.path() / "missing").string() + ": ", 0),
+            0u)
+    << e.what();
+  e = error_of([&] { copy_file(dir.path() / "missing", dir.path() / "to", "build log"); });
+  EXPECT_NE(std::string(e.what()).find("cannot copy build log " +
+                                       (dir.path() / "missing").string() + " to "),
+            std::string::npos)
+    << e.what();
+  e = error_of([&] { rename(dir.path() / "missing", dir.path() / "to", "kernel cache entry"); });
+  EXPECT_NE(std::string(e.what()).find("cannot rename kernel cache entry"), std::string::npos);
+}
+
+TEST(UtilFilesystem, ListsEntriesSortedAndFilesRecursively) {
+  TempDir dir("kbench-fs");
+  util::create_directories(dir.path() / "b" / "c");
+  write_file_atomic(dir.path() / "z", "");
+  write_file_atomic(dir.path() / "b" / "c" / "f", "");
+  fs::create_symlink("z", dir.path() / "a-link");
+  EXPECT_EQ(directory_entries(dir.path(), "test"),
+            (std::vector<fs::path>{ dir.path() / "a-link", dir.path() / "b", dir.path() / "z" }));
+  EXPECT_EQ(
+    files_under(dir.path(), "test"),
+    (std::vector<fs::path>{ dir.path() / "a-link", dir.path() / "b/c/f", dir.path() / "z" }));
+  remove_file(dir.path() / "z", "test");
+  remove_file(dir.path() / "z", "test"); // already gone: nothing to do
+  EXPECT_FALSE(path_exists(dir.path() / "z", "test"));
+}
+
+// An input kind with a small limit, for the tests below.
+constexpr InputKind k_small_input{ "test input", 16, ExitCode::invalid_config };
+
+TEST(UtilReadInput, ReadsARegularFileUpToItsLimit) {
+  TempDir dir("kbench-fs");
+  write_file_atomic(dir.path() / "f", std::string(16, 'x'));
+  EXPECT_EQ(read_input(dir.path() / "f", k_small_input), std::string(16, 'x'));
+}
+
+TEST(UtilReadInput, RefusesAFileOverItsLimitNamingRolePathAndLimit) {
+  TempDir dir("kbench-fs");
+  write_file_atomic(dir.path() / "f", std::string(17, 'x'));
+  const auto e = error_of([&] { read_input(dir.path() / "f", k_small_input); });
+  EXPECT_EQ(e.code(), ExitCode::invalid_config);
+  EXPECT_NE(std::string(e.what()).find("test input " + (dir.path() / "f").string()),
+            std::string::npos)
+    << e.what();
+  EXPECT_NE(std::string(e.what()).find("16 bytes"), std::string::npos) << e.what();
+}
+
+TEST(UtilReadInput, RefusesAnEndlessCharacterDeviceAtOnce) {
+  for (const char* device : { "/dev/zero", "/dev/urandom" }) {
+    const auto e = error_of([&] { read_input(device, k_small_input); });
+    EXPECT_EQ(e.code(), ExitCode::invalid_config);
+    EXPECT_EQ(std::string(e.what()),
+              fmt::format("test input {} is a character device, not a regular file", device));
+  }
+}
+
+TEST(UtilReadInput, RefusesAFifoWithoutWaitingForAWriter) {
+  TempDir dir("kbench-fs");
+  const fs::path fifo = dir.path() / "fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const auto e = error_of([&] { read_input(fifo, k_small_input); });
+  EXPECT_EQ(e.code(), ExitCode::invalid_config);
+  EXPECT_NE(std::string(e.what()).find("is a FIFO"), std::string::npos) << e.what();
+}
+
+TEST(UtilReadInput, RefusesADirectoryAndAMissingFileWithTheInputsCode) {
+  TempDir dir("kbench-fs");
+  for (const fs::path& path : { dir.path(), dir.path() / "missing" }) {
+    const auto e = error_of([&] { read_input(path, k_small_input); });
+    EXPECT_EQ(e.code(), ExitCode::invalid_config) << e.what();
+    EXPECT_NE(std::string(e.what()).find(path.string()), std::string::npos) << e.what();
+  }
+}
+
+TEST(UtilReadInputIfExists, ReturnsNothingForAMissingFileOrADanglingSymlink) {
+  TempDir dir("kbench-fs");
+  fs::create_symlink(dir.path() / "gone", dir.path() / "dangling");
+  EXPECT_FALSE(read_input_if_exists(dir.path() / "missing", k_small_input));
+  EXPECT_FALSE(read_input_if_exists(dir.path() / "dangling", k_small_input));
+  write_file_atomic(dir.path() / "f", "text");
+  EXPECT_EQ(read_input_if_exists(dir.path() / "f", k_small_input), "text");
+}
+
+TEST(UtilReadFilePrefix, ReturnsAtMostTheFirstBytesAndNothingForAMissingFile) {
+  TempDir dir("kbench-fs");
+  write_file_atomic(dir.path() / "log", "0123456789");
+  EXPECT_EQ(read_file_prefix(dir.path() / "log", 4, "log"), "0123");
+  EXPECT_EQ(read_file_prefix(dir.path() / "log", 100, "log"), "0123456789");
+  EXPECT_FALSE(read_file_prefix(dir.path() / "missing", 4, "log"));
+  const auto e = error_of([] { read_file_prefix("/dev/zero", 4, "guest capture"); });
+  EXPECT_EQ(e.code(), ExitCode::infra);
+  EXPECT_NE(std::string(e.what()).find("guest capture /dev/zero"), std::string::npos) << e.what();
+}
+
+TEST(UtilIsPlainWord, AcceptsPackageNamesAndMakeTargetsOnly) {
+  for (const char* word : { "tinyconfig", "linux-source-6.1", "kvm_guest.config", "g++" }) {
+    EXPECT_TRUE(is_plain_word(word)) << word;
+  }
+  for (const char* word : { "", "-x", "--eval=$(shell id)", "../x", "a b", "a/b", "a=b" }) {
+    EXPECT_FALSE(is_plain_word(word)) << word;
+  }
 }
 
 TEST(UtilUnsafeRelativeName, AcceptsTreeRelativeNamesOnly) {

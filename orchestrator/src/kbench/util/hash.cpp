@@ -54,6 +54,11 @@ std::string sha256_hex(std::string_view data) {
 }
 
 std::string sha256_file(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) { // a device would be hashed forever
+    throw Error(ExitCode::infra, fmt::format("cannot hash {}: not a regular file{}", path.string(),
+                                             ec ? " (" + ec.message() + ")" : std::string()));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw Error(ExitCode::infra, fmt::format("cannot read {}", path.string()));

@@ -160,20 +160,20 @@ struct Rig {
                 util::write_file_atomic(out / ".config", config_for(make_tree(c)));
                 return ok_result();
               });
-    runner.on([](const util::Command& c) { return is_make(c, "bzImage"); },
-              [](const util::Command& c) {
-                const fs::path out = make_tree(c) / "kbench-out";
-                util::create_directories(out / "arch/x86/boot");
-                util::create_directories(out / "include/config");
-                util::write_file_atomic(out / "arch/x86/boot/bzImage",
-                                        "MZ kernel of " + make_tree(c).filename().string());
-                util::write_file_atomic(out / "include/config/kernel.release", "6.12.117\n");
-                const std::string log = util::read_file_or_empty(c.log_file);
-                util::write_file_atomic(c.log_file, log +
-                                                      "  CC      mm/ksm.o\n  LD      vmlinux\n"
-                                                      "Kernel: arch/x86/boot/bzImage is ready\n");
-                return ok_result();
-              });
+    runner.on(
+      [](const util::Command& c) { return is_make(c, "bzImage"); },
+      [](const util::Command& c) {
+        const fs::path out = make_tree(c) / "kbench-out";
+        util::create_directories(out / "arch/x86/boot");
+        util::create_directories(out / "include/config");
+        util::write_file_atomic(out / "arch/x86/boot/bzImage",
+                                "MZ kernel of " + make_tree(c).filename().string());
+        util::write_file_atomic(out / "include/config/kernel.release", "6.12.117\n");
+        const std::string log = util::read_file_if_exists(c.log_file, "build log").value_or("");
+        util::write_file_atomic(c.log_file, log + "  CC      mm/ksm.o\n  LD      vmlinux\n"
+                                                  "Kernel: arch/x86/boot/bzImage is ready\n");
+        return ok_result();
+      });
   }
 
   BuildSettings settings() const {
@@ -253,11 +253,34 @@ TEST(KbuildBuilderPlan, DoesNotListABaseConfigFileAsAMakeTarget) {
   Rig rig;
   auto settings = rig.settings();
   settings.base_config = (rig.dir.path() / "base.config").string();
+  util::write_file_atomic(settings.base_config, "CONFIG_KSM=y\n");
   KernelBuilder builder(rig.fake, rig.source, settings);
   for (const auto& p : builder.plan(rig.variants())) {
     EXPECT_FALSE(p.argv.at(0) == "make" && has_arg(p.argv, settings.base_config))
       << util::format_argv(p.argv);
   }
+}
+
+TEST(KbuildBuilder, RefusesABaseConfigFileThatIsMissingOrADevice) {
+  Rig rig;
+  auto settings = rig.settings();
+  for (const std::string& path :
+       { (rig.dir.path() / "missing.config").string(), std::string("/dev/zero") }) {
+    settings.base_config = path;
+    const auto e = error_of([&] { KernelBuilder builder(rig.fake, rig.source, settings); });
+    EXPECT_EQ(e.code(), ExitCode::invalid_config);
+    EXPECT_TRUE(contains(e.what(), "base config " + path)) << e.what();
+  }
+}
+
+TEST(KbuildBuilder, RefusesABaseConfigTargetThatMakeWouldReadAsAnOption) {
+  Rig rig;
+  auto settings = rig.settings();
+  settings.base_config = "--eval=$(shell id)";
+  const auto e = error_of([&] { KernelBuilder builder(rig.fake, rig.source, settings); });
+  EXPECT_EQ(e.code(), ExitCode::invalid_config);
+  EXPECT_TRUE(contains(e.what(), "--base-config \"--eval=$(shell id)\"")) << e.what();
+  EXPECT_TRUE(rig.fake.commands.empty());
 }
 
 // --- build_all ----------------------------------------------------------------

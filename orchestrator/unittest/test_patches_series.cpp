@@ -93,6 +93,20 @@ TEST(PatchesParsePatch, JoinsAFoldedSubjectHeader) {
   EXPECT_EQ(p.subject, "[PATCH 2/2] ksm: Optimize rmap_walk_ksm by passing a suitable page index");
 }
 
+TEST(PatchesParsePatch, TakesABlankContinuationLineOfTheSubjectAsNothing) {
+  // Found by fuzz_patchheader: a continuation of blanks only threw std::out_of_range.
+  const Patch p = parse_patch("Subject: [PATCH] ksm: x\n \n\t\n--- a/mm/ksm.c\n+++ b/mm/ksm.c\n"
+                              "@@ -1 +1 @@\n-a\n+b\n",
+                              "p.patch");
+  EXPECT_EQ(p.subject, "[PATCH] ksm: x");
+  EXPECT_EQ(p.files, std::vector<std::string>{ "mm/ksm.c" });
+}
+
+TEST(PatchesParsePatch, RecordsWhetherThePatchIsAMail) {
+  EXPECT_TRUE(parse_patch(util::read_file(k_ksm2), k_ksm2).mail_format);
+  EXPECT_FALSE(parse_patch("--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n", "p.diff").mail_format);
+}
+
 TEST(PatchesParsePatch, NumbersHunksPerFileAcrossSeveralFiles) {
   const fs::path path = k_unit / "tiny" / "0001-ksm-first-change.patch";
   const Patch p = parse_patch(util::read_file(path), path);
@@ -251,6 +265,33 @@ TEST(PatchesLoadSeries, RejectsANonPatchInTheDirectoryNamingIt) {
   const auto e = error_of([&] { load_series(dir.path()); });
   EXPECT_EQ(e.code(), ExitCode::patch);
   EXPECT_TRUE(contains(e.what(), (dir.path() / "0002-empty.patch").string())) << e.what();
+}
+
+TEST(PatchesLoadSeries, RefusesADeviceInsteadOfAPatchFileAtOnce) {
+  const auto e = error_of([] { load_series(fs::path("/dev/zero")); });
+  EXPECT_EQ(e.code(), ExitCode::patch);
+  EXPECT_EQ(std::string(e.what()),
+            "patch file /dev/zero is a character device, not a regular file");
+}
+
+TEST(PatchesLoadSeries, RefusesASeriesFileThatIsADevice) {
+  util::TempDir dir("kbench-series");
+  fs::create_symlink("/dev/zero", dir.path() / "series");
+  const auto e = error_of([&] { load_series(dir.path()); });
+  EXPECT_EQ(e.code(), ExitCode::patch);
+  EXPECT_TRUE(contains(e.what(), "series file " + (dir.path() / "series").string())) << e.what();
+}
+
+TEST(PatchesLoadSeries, RefusesADirectoryWithoutAnyPatchPointingToAa) {
+  util::TempDir dir("kbench-series");
+  util::write_file_atomic(dir.path() / "README", "no patches here\n");
+  auto e = error_of([&] { load_series(dir.path()); });
+  EXPECT_EQ(e.code(), ExitCode::patch);
+  EXPECT_TRUE(contains(e.what(), dir.path().string() + " holds no patch")) << e.what();
+  EXPECT_TRUE(contains(e.what(), "use --aa")) << e.what();
+  util::write_file_atomic(dir.path() / "series", "# nothing yet\n");
+  e = error_of([&] { load_series(dir.path()); });
+  EXPECT_TRUE(contains(e.what(), "holds no patch")) << e.what();
 }
 
 TEST(PatchesLoadSeries, LoadsASinglePatchFile) {

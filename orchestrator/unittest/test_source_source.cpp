@@ -145,6 +145,20 @@ TEST(SourceParseSpec, RejectsARefWithoutAPath) {
   }
 }
 
+TEST(SourceParseSpec, RejectsAPackageNameThatWouldReachOutOfUsrSrc) {
+  for (const std::string arg : { "debian:../../tmp/x", "debian:-x", "debian:a/b" }) {
+    const auto e = error_of([&] { parse_spec(arg, ""); });
+    EXPECT_EQ(e.code(), ExitCode::source);
+    EXPECT_TRUE(contains(e.what(), "not a Debian package name")) << e.what();
+  }
+}
+
+TEST(SourceParseSpec, RejectsARefThatGitWouldReadAsAnOption) {
+  const auto e = error_of([] { parse_spec("/srv/linux", "--upload-pack=x"); });
+  EXPECT_EQ(e.code(), ExitCode::source);
+  EXPECT_TRUE(contains(e.what(), "cannot start with '-'")) << e.what();
+}
+
 // --- errors -----------------------------------------------------------------
 
 TEST(SourceOpenSource, NamesAMissingPath) {

@@ -1,5 +1,6 @@
 #include <kbench/experiment/schema.hpp>
 #include <kbench/experiment/validate.hpp>
+#include <kbench/util/fs.hpp>
 
 #include <fmt/format.h>
 
@@ -97,6 +98,14 @@ void check_kernel(Checker& c) {
   c.check("kernel.ref", !debian || k.ref.empty(),
           fmt::format("'kernel.ref' {} needs a git repository as 'kernel.source', not {}",
                       quote(k.ref), quote(k.source)));
+  c.check("kernel.source",
+          k.source.rfind("debian:", 0) != 0 || util::is_plain_word(k.source.substr(7)),
+          fmt::format("'kernel.source' {}: {} is not a Debian package name (letters, digits and "
+                      "\"._+-\", not starting with '-')",
+                      quote(k.source),
+                      quote(k.source.substr(std::min<std::size_t>(7, k.source.size())))));
+  c.check("kernel.ref", k.ref.empty() || k.ref.front() != '-',
+          fmt::format("'kernel.ref' {} starts with '-' (git would read an option)", quote(k.ref)));
   std::error_code ec;
   c.check("kernel.source", debian || k.source.empty() || fs::is_directory(k.source, ec),
           fmt::format("'kernel.source' {} is not a directory (a kernel tree or git repository)",
@@ -115,6 +124,10 @@ void check_files(Checker& c) {
   c.check("config.base",
           target || fs::is_regular_file(resolve_data_path(e.config.base, c.data_dir()), ec),
           fmt::format("'config.base' {} is not a file", quote(e.config.base)));
+  c.check("config.base", !target || e.config.base.empty() || util::is_plain_word(e.config.base),
+          fmt::format("'config.base' {} is not a make target like \"tinyconfig\" (letters, "
+                      "digits and \"._+-\", not starting with '-'); a .config file needs a '/'",
+                      quote(e.config.base)));
 }
 
 void check_workload(Checker& c) {

@@ -17,6 +17,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// A base .config file given instead of a make target (--base-config PATH).
+constexpr util::InputKind k_base_config_file{ "base config", std::uintmax_t{ 4 } << 20,
+                                              ExitCode::invalid_config };
+
 // Environment variables of the user's shell that would change a kernel build.
 const std::vector<std::string> k_build_env_blocklist = { "KBUILD_OUTPUT",
                                                          "KCONFIG_CONFIG",
@@ -34,7 +38,7 @@ const std::vector<std::string> k_build_env_blocklist = { "KBUILD_OUTPUT",
                                                          "SOURCE_DATE_EPOCH" };
 
 std::string first_error_lines(const fs::path& log) {
-  const std::string text = util::read_file_or_empty(log);
+  const std::string text = util::read_file_if_exists(log, "build log").value_or("");
   std::string found;
   std::size_t start = 0;
   int count = 0;
@@ -55,7 +59,7 @@ std::string first_error_lines(const fs::path& log) {
 }
 
 std::string read_release(const fs::path& out) {
-  std::string release = util::read_file_or_empty(out / "include/config/kernel.release");
+  std::string release = util::read_file(out / "include/config/kernel.release");
   while (!release.empty() && (release.back() == '\n' || release.back() == ' ')) {
     release.pop_back();
   }
@@ -85,7 +89,19 @@ std::string fragments_hash(const std::vector<kconfig::Fragment>& fragments) {
 KernelBuilder::KernelBuilder(util::ProcessRunner& runner, source::KernelSource& source,
                              BuildSettings settings)
   : m_runner(runner), m_source(source), m_settings(std::move(settings)),
-    m_cache(m_settings.cache_dir) {}
+    m_cache(m_settings.cache_dir) {
+  // A base config without '/' is a make target, passed to make as an argument.
+  const std::string& base = m_settings.base_config;
+  if (base.find('/') != std::string::npos) {
+    m_base_config_text = util::read_input(base, k_base_config_file);
+  } else if (!util::is_plain_word(base)) {
+    throw Error(ExitCode::invalid_config,
+                fmt::format("--base-config \"{}\" is neither a make target like tinyconfig "
+                            "(letters, digits and \"._+-\", not starting with '-') nor a path "
+                            "to a .config file (with a '/')",
+                            base));
+  }
+}
 
 void KernelBuilder::preflight(const std::vector<Variant>& variants) {
   const bool git = m_source.identify().git_tree;
@@ -124,7 +140,7 @@ InputKey KernelBuilder::input_key(const Variant& variant) const {
   key.fragments_hash = fragments_hash(m_settings.fragments);
   key.base_config = m_settings.base_config.find('/') == std::string::npos
                       ? m_settings.base_config
-                      : util::sha256_file(m_settings.base_config);
+                      : util::sha256_hex(m_base_config_text);
   key.toolchain_id = m_toolchain ? m_toolchain->id() : "";
   key.arch = m_settings.arch;
   return key;
@@ -250,23 +266,24 @@ std::string KernelBuilder::configure(const fs::path& tree, const std::string& va
   auto run = [&](util::Command cmd, const std::string& what) {
     const auto r = m_runner.run(cmd);
     if (!r.ok()) {
-      throw Error(ExitCode::kconfig,
-                  fmt::format("{}: {} failed ({}); see {}:\n{}", variant, what,
-                              util::describe_result(r), log.string(),
-                              util::tail_lines(util::read_file_or_empty(log), 15)));
+      throw Error(
+        ExitCode::kconfig,
+        fmt::format(
+          "{}: {} failed ({}); see {}:\n{}", variant, what, util::describe_result(r), log.string(),
+          util::tail_lines(util::read_file_if_exists(log, "config log").value_or(""), 15)));
     }
   };
   if (m_settings.base_config.find('/') == std::string::npos) {
     run(make_command(tree, { m_settings.base_config }, log), "make " + m_settings.base_config);
   } else {
-    fs::copy_file(m_settings.base_config, out / ".config", fs::copy_options::overwrite_existing);
+    util::write_file_atomic(out / ".config", m_base_config_text);
   }
   util::Command merge = make_command(tree, {}, log);
   merge.argv = { "bash",       (tree / "scripts/kconfig/merge_config.sh").string(),
                  "-m",         "-O",
                  out.string(), (out / ".config").string() };
   for (const auto& fragment : m_settings.fragments) {
-    merge.argv.push_back(fs::absolute(fragment.path).string());
+    merge.argv.push_back(util::absolute(fragment.path).string());
   }
   merge.cwd = tree;
   run(merge, "merge_config.sh");

@@ -96,6 +96,7 @@ private:
   std::optional<Toolchain> m_toolchain;
   std::optional<std::pair<std::string, std::filesystem::path>> m_first_config;
   std::string m_first_text;
+  std::string m_base_config_text; // the base .config file's content ("" for a make target)
 };
 
 // Return a fragments hash (their contents, in order) for cache keys.

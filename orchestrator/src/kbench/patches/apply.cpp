@@ -16,11 +16,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool is_mail_format(const Patch& patch) {
-  const std::string text = util::read_file(patch.path);
-  return text.rfind("From ", 0) == 0 || text.find("\nSubject: ") != std::string::npos;
-}
-
 int to_int(const std::string& s) {
   int value = 0;
   std::from_chars(s.data(), s.data() + s.size(), value);
@@ -160,7 +155,7 @@ void apply_with_patch(util::ProcessRunner& runner, const Patch& patch, const fs:
 void apply_with_git(util::ProcessRunner& runner, const Patch& patch, const fs::path& tree,
                     const fs::path& log_file, const CommitIdentity& identity) {
   util::Command cmd;
-  if (is_mail_format(patch)) {
+  if (patch.mail_format) {
     cmd = make_command({ "git", "am", "--keep-cr", "--no-3way", patch.path.string() }, tree);
     if (identity.date.empty()) {
       cmd.argv.insert(cmd.argv.begin() + 2, "--committer-date-is-author-date");

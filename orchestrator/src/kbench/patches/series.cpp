@@ -15,6 +15,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// A patch file (a large series' biggest patch is a few MB).
+constexpr util::InputKind k_patch_file{ "patch file", std::uintmax_t{ 64 } << 20, ExitCode::patch };
+
+// A quilt-style series file: one patch name a line.
+constexpr util::InputKind k_series_file{ "series file", std::uintmax_t{ 1 } << 20,
+                                         ExitCode::patch };
+
 std::string strip_prefix(std::string_view name) {
   if (const auto tab = name.find('\t'); tab != std::string_view::npos) {
     name = name.substr(0, tab);
@@ -82,7 +89,11 @@ struct Parser {
     }
     old_left = new_left = 0;
     if (in_subject && (starts_with(l, " ") || starts_with(l, "\t"))) {
-      patch.subject += " " + std::string(l.substr(l.find_first_not_of(" \t")));
+      // A folded Subject: continues on lines that start with blanks (a line of
+      // blanks only adds nothing).
+      if (const auto text = l.find_first_not_of(" \t"); text != std::string_view::npos) {
+        patch.subject += " " + std::string(l.substr(text));
+      }
       return;
     }
     in_subject = false;
@@ -176,7 +187,7 @@ struct Parser {
 
 std::vector<fs::path> series_file_order(const fs::path& dir) {
   std::vector<fs::path> files;
-  const std::string text = util::read_file(dir / "series");
+  const std::string text = util::read_input(dir / "series", k_series_file);
   std::size_t pos = 0;
   while (pos < text.size()) {
     auto nl = text.find('\n', pos);
@@ -203,17 +214,16 @@ std::vector<fs::path> series_file_order(const fs::path& dir) {
 }
 
 std::vector<fs::path> directory_order(const fs::path& dir) {
-  if (fs::exists(dir / "series")) {
+  if (util::path_exists(dir / "series", "patch series")) {
     return series_file_order(dir);
   }
   std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    const auto ext = entry.path().extension();
-    if (entry.is_regular_file() && (ext == ".patch" || ext == ".diff")) {
-      files.push_back(entry.path());
+  for (const auto& entry : util::directory_entries(dir, "patch series")) {
+    const auto ext = entry.extension();
+    if ((ext == ".patch" || ext == ".diff") && util::is_regular_file(entry, "patch series")) {
+      files.push_back(entry);
     }
   }
-  std::sort(files.begin(), files.end());
   return files;
 }
 
@@ -249,6 +259,7 @@ Patch parse_patch(std::string_view text, const fs::path& path) {
   Patch patch;
   patch.path = path;
   patch.sha256 = util::sha256_hex(text);
+  patch.mail_format = text.rfind("From ", 0) == 0 || text.find("\nSubject: ") != std::string::npos;
   Parser parser{ patch };
   while (!text.empty()) {
     const auto nl = text.find('\n');
@@ -274,18 +285,23 @@ Patch parse_patch(std::string_view text, const fs::path& path) {
 
 Series load_series(const fs::path& given) {
   // Absolute: patch(1) later runs in the kernel tree, not in the caller's directory.
-  const fs::path input = fs::absolute(given).lexically_normal();
-  if (!fs::exists(input)) {
+  const fs::path input = util::absolute(given);
+  if (!util::path_exists(input, "patch series")) {
     throw Error(ExitCode::patch, fmt::format("patch series not found: {}", input.string()));
   }
+  const bool directory = util::is_directory(input, "patch series");
   const std::vector<fs::path> files =
-    fs::is_directory(input) ? directory_order(input) : std::vector<fs::path>{ input };
+    directory ? directory_order(input) : std::vector<fs::path>{ input };
+  if (files.empty()) {
+    // An empty series would silently make the patched kernel the baseline.
+    throw Error(ExitCode::patch,
+                fmt::format("patch series {} holds no patch (no *.patch or *.diff file, no entry "
+                            "in a series file); for an A/A run (no patches), use --aa",
+                            input.string()));
+  }
   Series series;
   for (const auto& file : files) {
-    if (!fs::is_regular_file(file)) {
-      throw Error(ExitCode::patch, fmt::format("patch file not found: {}", file.string()));
-    }
-    series.patches.push_back(parse_patch(util::read_file(file), file));
+    series.patches.push_back(parse_patch(util::read_input(file, k_patch_file), file));
   }
   return series;
 }

@@ -21,7 +21,9 @@ struct Hunk {
 struct Patch {
   std::filesystem::path path;
   std::string sha256;
-  std::string subject;                // "Subject:" of a mail-format patch, else the file name
+  std::string subject;      // "Subject:" of a mail-format patch, else the file name
+  bool mail_format = false; // a mail (git format-patch): "From " first or a "Subject:"
+
   std::vector<std::string> files;     // files touched (new names), in order
   std::vector<std::string> old_files; // their old names ("" for created files), same order
   std::vector<Hunk> hunks;
@@ -45,7 +47,9 @@ Patch parse_patch(std::string_view text, const std::filesystem::path& path);
 
 // Load a series from `input`: a directory (its *.patch and *.diff files in
 // lexical order, or the order of its quilt-style `series` file when present)
-// or a single patch file. Patch paths are recorded absolute.
+// or a single patch file. Patch paths are recorded absolute. A directory
+// without any patch is an error (ExitCode::patch): an A/A run asks for no
+// series (--aa) instead.
 Series load_series(const std::filesystem::path& input);
 
 // Load several inputs and concatenate them, in order.

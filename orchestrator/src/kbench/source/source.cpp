@@ -91,11 +91,11 @@ std::string stat_identity(const fs::path& path) {
 }
 
 void require_kernel_tree(const fs::path& path) {
-  if (!fs::exists(path)) {
+  if (!util::path_exists(path, "kernel source")) {
     throw Error(ExitCode::source, fmt::format("kernel source not found: {}", path.string()));
   }
   for (const char* marker : { "Makefile", "Kconfig", "arch/x86/Kconfig", "mm/ksm.c" }) {
-    if (!fs::exists(path / marker)) {
+    if (!util::path_exists(path / marker, "kernel source")) {
       throw Error(ExitCode::source, fmt::format("{} is not a Linux kernel tree: {} is missing",
                                                 path.string(), marker));
     }
@@ -138,7 +138,7 @@ public:
 
 private:
   Identity resolve() {
-    if (!fs::is_regular_file(m_spec.tarball)) {
+    if (!util::is_regular_file(m_spec.tarball, "kernel source package")) {
       throw Error(ExitCode::source,
                   fmt::format("kernel source package not installed: {} is missing "
                               "(install it with: apt-get install {})",
@@ -156,12 +156,18 @@ private:
 
   // Return the tarball's sha256, cached by (size, mtime).
   std::string tarball_sha256() {
-    const auto size = fs::file_size(m_spec.tarball);
+    std::error_code ec;
+    const auto size = fs::file_size(m_spec.tarball, ec);
+    if (ec) {
+      throw Error(ExitCode::source, fmt::format("cannot read the kernel source package {}: {}",
+                                                m_spec.tarball.string(), ec.message()));
+    }
     const fs::path memo = m_cache_dir / "sources" /
                           fmt::format("{}-{}-{}.sha256", m_spec.tarball.filename().string(), size,
                                       mtime_of(m_spec.tarball));
-    if (auto cached = util::read_file_or_empty(memo); cached.size() == 64) {
-      return cached;
+    if (auto cached = util::read_file_if_exists(memo, "source checksum memo");
+        cached && cached->size() == 64) {
+      return *cached;
     }
     const std::string sha = util::sha256_file(m_spec.tarball);
     util::create_directories(memo.parent_path());
@@ -175,7 +181,7 @@ private:
     const fs::path dir = m_cache_dir / "sources" /
                          fmt::format("{}_{}", m_spec.package, id.id.substr(id.id.size() - 16));
     const fs::path tree = dir / "tree";
-    if (fs::exists(dir / "unpacked")) {
+    if (util::path_exists(dir / "unpacked", "unpacked kernel source")) {
       return tree;
     }
     spdlog::info("unpacking {} into {} (once)", m_spec.tarball.string(), dir.string());
@@ -187,17 +193,14 @@ private:
     const fs::path top = single_subdirectory(tmp.path());
     util::remove_all(dir);
     util::create_directories(dir);
-    fs::rename(top, tree);
+    util::rename(top, tree, "unpacked kernel source");
     util::write_file_atomic(dir / "unpacked", id.id + "\n");
     return tree;
   }
 
   fs::path single_subdirectory(const fs::path& dir) const {
-    std::vector<fs::path> entries;
-    for (const auto& entry : fs::directory_iterator(dir)) {
-      entries.push_back(entry.path());
-    }
-    if (entries.size() != 1 || !fs::is_directory(entries.front())) {
+    const std::vector<fs::path> entries = util::directory_entries(dir, "unpacked kernel source");
+    if (entries.size() != 1 || !util::is_directory(entries.front(), "unpacked kernel source")) {
       throw Error(ExitCode::source, fmt::format("{} does not unpack into a single directory",
                                                 m_spec.tarball.string()));
     }
@@ -217,7 +220,8 @@ public:
   const Identity& identify() override {
     if (!m_identity) {
       require_kernel_tree(m_spec.path);
-      m_identity = fs::exists(m_spec.path / ".git") ? resolve_git() : resolve_plain();
+      m_identity =
+        util::path_exists(m_spec.path / ".git", "kernel source") ? resolve_git() : resolve_plain();
     }
     return *m_identity;
   }
@@ -293,21 +297,17 @@ private:
                   fmt::format("cannot read the uncommitted changes of {}: {}", m_spec.path.string(),
                               util::tail_lines(result.output, 5)));
     }
-    return util::read_file_or_empty(out.path());
+    return util::read_file(out.path());
   }
 
   // A plain tree: identity from every file's path and stat_identity().
   Identity resolve_plain() const {
     std::vector<std::string> entries;
     std::int64_t newest = 0;
-    for (auto it = fs::recursive_directory_iterator(m_spec.path);
-         it != fs::recursive_directory_iterator(); ++it) {
-      if (it->is_regular_file()) {
-        const auto mtime = mtime_of(it->path());
-        newest = std::max(newest, mtime);
-        entries.push_back(fmt::format("{} {}", fs::relative(it->path(), m_spec.path).string(),
-                                      stat_identity(it->path())));
-      }
+    for (const auto& file : util::files_under(m_spec.path, "kernel source")) {
+      newest = std::max(newest, mtime_of(file));
+      entries.push_back(
+        fmt::format("{} {}", file.lexically_relative(m_spec.path).string(), stat_identity(file)));
     }
     std::sort(entries.begin(), entries.end());
     util::Sha256 hash;
@@ -360,7 +360,7 @@ public:
 
 private:
   Identity resolve() {
-    if (!fs::exists(m_spec.path)) {
+    if (!util::path_exists(m_spec.path, "kernel source")) {
       throw Error(ExitCode::source,
                   fmt::format("kernel source not found: {}", m_spec.path.string()));
     }
@@ -401,11 +401,23 @@ Spec parse_spec(const std::string& source, const std::string& ref) {
     }
     if (source.size() > 7) {
       spec.package = source.substr(7);
+      // The name becomes /usr/src/<name>.tar.xz and an argument of dpkg-query.
+      if (!util::is_plain_word(spec.package)) {
+        throw Error(ExitCode::source,
+                    fmt::format("--source {}: \"{}\" is not a Debian package name (letters, "
+                                "digits and \"._+-\", not starting with '-')",
+                                source, spec.package));
+      }
       spec.tarball = fs::path("/usr/src") / (spec.package + ".tar.xz");
     }
     return spec;
   }
-  spec.path = fs::absolute(source).lexically_normal();
+  if (!ref.empty() && ref.front() == '-') {
+    throw Error(
+      ExitCode::source,
+      fmt::format("--ref {}: a git ref cannot start with '-' (git would read an option)", ref));
+  }
+  spec.path = util::absolute(source);
   spec.kind = ref.empty() ? Kind::path : Kind::git_ref;
   spec.ref = ref;
   return spec;

@@ -7,6 +7,7 @@
 #include <kbench/util/error.hpp>
 #include <kbench/util/fs.hpp>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -271,6 +272,60 @@ TEST(ExperimentValidation, ACommandLineValueIsCheckedToo) {
   ASSERT_EQ(found.size(), 1u) << joined(found);
   EXPECT_EQ(format(found[0]).rfind("command line (--dup-pages): 'workload.dup_pages' \"300\"", 0),
             0u);
+}
+
+TEST(ExperimentValidation, NamesThatWouldBecomePathsOrOptionsAreErrors) {
+  const Diagnostics found = problems_of("kernel:\n  source: debian:../../tmp/x\nconfig:\n"
+                                        "  base: --eval=x\n");
+  ASSERT_EQ(found.size(), 2u) << joined(found);
+  EXPECT_EQ(found[0].where.line, 2);
+  EXPECT_NE(found[0].message.find("\"../../tmp/x\" is not a Debian package name"),
+            std::string::npos)
+    << joined(found);
+  EXPECT_EQ(found[1].where.line, 4);
+  EXPECT_NE(found[1].message.find("'config.base' \"--eval=x\" is not a make target"),
+            std::string::npos)
+    << joined(found);
+}
+
+TEST(ExperimentValidation, AGitRefThatLooksLikeAnOptionIsAnError) {
+  TempExperiment tree{ "" };
+  const Diagnostics found = problems_of(
+    fmt::format("kernel:\n  source: {}\n  ref: --output=/tmp/x\n", tree.dir.path().string()));
+  ASSERT_EQ(found.size(), 1u) << joined(found);
+  EXPECT_EQ(found[0].message,
+            "'kernel.ref' \"--output=/tmp/x\" starts with '-' (git would read an option)");
+}
+
+TEST(ExperimentValidation, ADeviceAsExperimentFileIsOneLocatedError) {
+  Diagnostics found;
+  collect(request({ "/dev/urandom" }), found);
+  ASSERT_EQ(found.size(), 1u) << joined(found);
+  EXPECT_EQ(format(found[0]),
+            "/dev/urandom: experiment file /dev/urandom is a character device, not a regular file");
+}
+
+TEST(ExperimentValidation, ADuplicateKeyIsAnErrorNamingBothPlaces) {
+  TempExperiment file("workload:\n  vmas: 3000\n  walks: 2\n  vmas: 4000\n");
+  Diagnostics found;
+  collect(request({ file.path }), found);
+  ASSERT_EQ(found.size(), 1u) << joined(found);
+  EXPECT_EQ(format(found[0]), fmt::format("{}:4:3: duplicate key 'workload.vmas' (first at {}:2:3)",
+                                          file.path.string(), file.path.string()));
+}
+
+TEST(ExperimentValidation, DuplicateSectionsAndThresholdsAreErrorsToo) {
+  const Diagnostics found =
+    problems_of("workload:\n  vmas: 3000\nstatistics:\n  regression_thresholds:\n"
+                "    walk: 0.1\n    walk: 0.2\nworkload:\n  walks: 2\n");
+  ASSERT_EQ(found.size(), 2u) << joined(found);
+  EXPECT_EQ(found[0].where.line, 6);
+  EXPECT_NE(found[0].message.find("duplicate key 'statistics.regression_thresholds.walk'"),
+            std::string::npos)
+    << joined(found);
+  EXPECT_EQ(found[1].where.line, 7);
+  EXPECT_NE(found[1].message.find("duplicate key 'workload' (first at "), std::string::npos)
+    << joined(found);
 }
 
 TEST(ExperimentValidation, AnEmptyFileChangesNothing) {

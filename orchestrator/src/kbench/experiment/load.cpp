@@ -14,15 +14,19 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// An experiment file: YAML a person writes (a real one has a few kB).
+constexpr util::InputKind k_experiment_file{ "experiment file", std::uintmax_t{ 1 } << 20,
+                                             ExitCode::invalid_config };
+
 void apply_file(const fs::path& file, Experiment& e, LayerReport& report) {
   std::string text;
   try {
-    text = util::read_file(file);
-  } catch (const std::exception& error) {
+    text = util::read_input(file, k_experiment_file);
+  } catch (const Error& error) { // one diagnostic among all the others, listed at once
     report.diagnostics.push_back({ { file.string(), 0, 0 }, error.what() });
     return;
   }
-  const fs::path dir = fs::absolute(file).parent_path();
+  const fs::path dir = util::absolute(file).parent_path();
   apply_yaml(text, file.string(), dir, e, report);
 }
 

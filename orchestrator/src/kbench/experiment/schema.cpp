@@ -1,4 +1,5 @@
 #include <kbench/experiment/schema.hpp>
+#include <kbench/util/fs.hpp>
 #include <kbench/util/hash.hpp>
 
 #include <fmt/format.h>
@@ -8,6 +9,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <map>
 #include <optional>
 #include <variant>
 
@@ -305,6 +307,24 @@ bool set(std::vector<std::string>& out, const YAML::Node& node, const Field& f, 
   return ok;
 }
 
+// Report every key of `map` (the section `prefix`) that it already held: YAML
+// would keep only one of them, silently. The error is at the repeated key and
+// names the first one's place.
+void reject_duplicate_keys(const YAML::Node& map, const std::string& prefix, Layer& layer) {
+  std::map<std::string, YAML::Mark> first;
+  for (const auto& kv : map) {
+    if (!kv.first.IsScalar()) {
+      continue;
+    }
+    const auto [seen, fresh] = first.emplace(kv.first.Scalar(), kv.first.Mark());
+    if (!fresh) {
+      layer.error(kv.first, fmt::format("duplicate key '{}' (first at {}:{}:{})",
+                                        join(prefix, kv.first.Scalar()), layer.file,
+                                        seen->second.line + 1, seen->second.column + 1));
+    }
+  }
+}
+
 void set_threshold(std::map<std::string, double>& out, const YAML::Node& key,
                    const YAML::Node& value, const Field& f, Layer& layer) {
   const std::string metric = key.IsScalar() ? key.Scalar() : "";
@@ -334,6 +354,7 @@ bool set(std::map<std::string, double>& out, const YAML::Node& node, const Field
                                   kind_of(node)));
     return false;
   }
+  reject_duplicate_keys(node, f.key, layer);
   for (const auto& kv : node) {
     set_threshold(out, kv.first, kv.second, f, layer);
   }
@@ -362,6 +383,7 @@ void unknown_key(const YAML::Node& key, const std::string& prefix, Layer& layer)
 }
 
 void walk(const YAML::Node& map, const std::string& prefix, Layer& layer) {
+  reject_duplicate_keys(map, prefix, layer);
   for (const auto& kv : map) {
     const std::string key = join(prefix, kv.first.IsScalar() ? kv.first.Scalar() : "?");
     if (const Field* f = find_field(key)) {
@@ -437,7 +459,7 @@ void apply_overrides(const std::vector<Override>& overrides, Experiment& experim
     } else {
       node = YAML::Node(o.values.empty() ? std::string() : o.values.front());
     }
-    Layer layer{ "command line (" + o.flag + ")", fs::current_path(), true, experiment, report };
+    Layer layer{ "command line (" + o.flag + ")", util::absolute("."), true, experiment, report };
     assign(*f, node, layer);
   }
   if (!overrides.empty()) {

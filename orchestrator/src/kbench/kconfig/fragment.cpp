@@ -131,11 +131,7 @@ Fragment parse_fragment(std::string_view text, const std::filesystem::path& path
 }
 
 Fragment load_fragment(const std::filesystem::path& path) {
-  if (!std::filesystem::is_regular_file(path)) {
-    throw Error(ExitCode::invalid_config,
-                fmt::format("config fragment not found: {}", path.string()));
-  }
-  return parse_fragment(util::read_file(path), path);
+  return parse_fragment(util::read_input(path, k_fragment_file), path);
 }
 
 DotConfig parse_dotconfig(std::string_view text) {

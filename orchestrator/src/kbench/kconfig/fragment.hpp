@@ -2,6 +2,8 @@
 // check that every symbol a fragment requests holds in the final .config.
 #pragma once
 
+#include <kbench/util/fs.hpp>
+
 #include <filesystem>
 #include <map>
 #include <string>
@@ -9,6 +11,10 @@
 #include <vector>
 
 namespace kbench::kconfig {
+
+// A config fragment as an input (a whole .config has ~200 kB).
+inline constexpr util::InputKind k_fragment_file{ "config fragment", std::uintmax_t{ 4 } << 20,
+                                                  ExitCode::invalid_config };
 
 // One request of a fragment: `CONFIG_FOO=y` or `# CONFIG_FOO is not set`.
 struct Request {

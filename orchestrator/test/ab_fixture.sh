@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Integration: a deliberately broken kernel (a fixture patch series from
-# testdata/patches) must end with the expected outcome and exit code.
+# testdata/patches) must end with the expected outcome and exit code, the
+# cause as the last error line, its reports rendered without the plots the
+# side without OK boots cannot have (no gnuplot error).
 # Usage: ab_fixture.sh KBENCH CACHE_DIR EXIT_CODE OUTCOME RUN_TIMEOUT PATCHES...
 . "$(dirname "$0")/common.sh"
 kbench=$1
@@ -14,10 +16,21 @@ for p in "$@"; do patches+=(--patches "$p"); done
 results=$cache/ab-fixture-$want_outcome
 rm -rf "$results"
 
+errors=$(mktemp)
+trap 'rm -f "$errors"' EXIT
 start=$(date +%s)
-expect_exit "$want_exit" "$kbench" ab --cache-dir "$cache" --scenario quick --boots 1 \
-  --run-timeout "$run_timeout" --results-dir "$results" "${patches[@]}"
+"$kbench" ab --cache-dir "$cache" --scenario quick --boots 1 --run-timeout "$run_timeout" \
+  --results-dir "$results" "${patches[@]}" 2>"$errors"
+rc=$?
+tail -n 20 "$errors"
 echo "took $(( $(date +%s) - start )) s"
+[ "$rc" = "$want_exit" ] || fail "expected exit $want_exit, got $rc"
+last=$(tail -n 1 "$errors")
+echo "last error line: $last"
+echo "$last" | grep -Eq "^kbench: error: patched boot 0: $want_outcome: .*\(exit $want_exit " ||
+  fail "the last error line does not name the cause ($want_outcome, exit $want_exit)"
+! grep -qi gnuplot "$errors" || fail "a gnuplot message: $(grep -i gnuplot "$errors")"
+[ -f "$results/report.md" ] || fail "report.md was not rendered"
 python3 - "$results/results.json" "$want_outcome" <<'PY' || fail "results.json is not as expected"
 import json, sys
 r = json.load(open(sys.argv[1]))

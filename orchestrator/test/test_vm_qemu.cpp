@@ -301,10 +301,13 @@ TEST_F(VmQemu, SigintToTheRunnerLeavesNoQemu) {
   const auto pid_file = dir / "qemu.pid";
   const auto deadline = Clock::now() + seconds(90);
   while (Clock::now() < deadline &&
-         kbench::util::read_file_or_empty(dir / "hang" / "results.bin").empty()) {
+         kbench::util::read_file_if_exists(dir / "hang" / "results.bin", "test output")
+           .value_or("")
+           .empty()) {
     std::this_thread::sleep_for(milliseconds(50));
   }
-  const int qemu_pid = std::atoi(kbench::util::read_file_or_empty(pid_file).c_str());
+  const int qemu_pid =
+    std::atoi(kbench::util::read_file_if_exists(pid_file, "test output").value_or("").c_str());
   ASSERT_GT(qemu_pid, 0);
   ASSERT_FALSE(process_gone(qemu_pid));
   const auto sent = Clock::now();
@@ -319,7 +322,9 @@ TEST_F(VmQemu, SigintToTheRunnerLeavesNoQemu) {
               secs(reaction), qemu_pid, process_gone(qemu_pid));
   EXPECT_EQ(result->exit_code, 130);
   EXPECT_TRUE(process_gone(qemu_pid));
-  EXPECT_NE(kbench::util::read_file_or_empty(child.log_file).find("INTERRUPTED"),
+  EXPECT_NE(kbench::util::read_file_if_exists(child.log_file, "test output")
+              .value_or("")
+              .find("INTERRUPTED"),
             std::string::npos);
 }
 
@@ -367,7 +372,10 @@ int child_hang(const std::filesystem::path& dir) {
   pid_writer.join();
   const auto verdict = kbench::vm::classify(run, test_guest_status(run));
   std::printf("%s: %s\n", std::string(to_string(verdict.outcome)).c_str(), verdict.reason.c_str());
-  return static_cast<int>(kbench::vm::exit_code_for(verdict.outcome));
+  if (verdict.outcome == Outcome::interrupted) {
+    return static_cast<int>(kbench::ExitCode::interrupted); // kbench throws Interrupted: 130
+  }
+  return static_cast<int>(kbench::vm::exit_code_of({ { verdict.outcome } }));
 }
 
 } // namespace

@@ -50,3 +50,16 @@ TEST(BenchShard, ShardOneOfTwoRunsTheEvenBoots) {
   EXPECT_EQ(kb::bench::shard_boot_count({ 1, 2 }, 5), 3);
   EXPECT_EQ(kb::bench::shard_boot_count({ 2, 2 }, 5), 2);
 }
+
+TEST(BenchShard, AShardWithoutAnyBootIsAUsageErrorNamingTheBoots) {
+  kb::bench::check_shard_has_boots(kb::bench::parse_shard("5/10"), 5); // boot 4
+  try {
+    kb::bench::check_shard_has_boots(kb::bench::parse_shard("7/10"), 5);
+    FAIL() << "shard 7/10 of 5 boots was accepted";
+  } catch (const kb::Error& e) {
+    EXPECT_EQ(e.code(), kb::ExitCode::usage);
+    EXPECT_NE(std::string(e.what()).find("--shard 7/10 runs no boot: the experiment has 5 boot(s)"),
+              std::string::npos)
+      << e.what();
+  }
+}

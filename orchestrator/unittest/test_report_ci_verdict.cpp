@@ -19,7 +19,7 @@ kb::bench::RunRecord ok_boot(const std::string& variant, int boot, double ns) {
   kb::bench::RunRecord r;
   r.variant = variant;
   r.boot = boot;
-  r.outcome = "OK";
+  r.outcome = kb::vm::Outcome::ok;
   r.accelerator = "tcg";
   const auto v = static_cast<std::uint64_t>(ns * (1.0 + 0.001 * boot));
   r.walk_ns = { v, v + 10, v + 20 };
@@ -116,7 +116,7 @@ TEST(CiVerdict, BadThresholdsAreUsageErrors) {
 
 TEST(CiVerdict, AFailedCorrectnessCheckIsExitNine) {
   auto r = fake_run(1e6, 1e4);
-  patched_boot(r, 2).outcome = "CORRECTNESS_FAIL";
+  patched_boot(r, 2).outcome = kb::vm::Outcome::correctness_fail;
   patched_boot(r, 2).reason = "mapping 7 reads the wrong page";
   const auto v = judge(r);
   EXPECT_EQ(v.code, kb::ExitCode::correctness);
@@ -127,27 +127,28 @@ TEST(CiVerdict, AFailedCorrectnessCheckIsExitNine) {
 TEST(CiVerdict, EveryBootWrongIsStillACorrectnessFailure) {
   auto r = fake_run(1e6, 1e4);
   for (int boot = 0; boot < 5; ++boot) {
-    patched_boot(r, boot).outcome = "CORRECTNESS_FAIL";
+    patched_boot(r, boot).outcome = kb::vm::Outcome::correctness_fail;
   }
   EXPECT_EQ(judge(r).code, kb::ExitCode::correctness);
 }
 
 TEST(CiVerdict, APanicOrTimeoutIsExitTenAndBeatsCorrectnessAndRegression) {
-  for (const char* outcome : { "PANIC", "RUN_TIMEOUT", "BOOT_TIMEOUT", "BENCH_FAIL" }) {
+  for (const auto outcome : { kb::vm::Outcome::panic, kb::vm::Outcome::run_timeout,
+                              kb::vm::Outcome::boot_timeout, kb::vm::Outcome::bench_fail }) {
     auto r = fake_run(1e4, 1e6); // also a regression
     patched_boot(r, 0).outcome = outcome;
-    patched_boot(r, 1).outcome = "CORRECTNESS_FAIL";
+    patched_boot(r, 1).outcome = kb::vm::Outcome::correctness_fail;
     const auto v = judge(r);
-    EXPECT_EQ(v.code, kb::ExitCode::run_failed) << outcome;
+    EXPECT_EQ(v.code, kb::ExitCode::run_failed) << kb::vm::to_string(outcome);
     EXPECT_NE(v.headline.find("DID NOT FINISH (exit 10)"), std::string::npos) << v.headline;
   }
 }
 
 TEST(CiVerdict, InfrastructureBeatsEverything) {
   auto r = fake_run(1e4, 1e6);
-  patched_boot(r, 0).outcome = "INFRA_ERROR";
-  patched_boot(r, 1).outcome = "PANIC";
-  patched_boot(r, 2).outcome = "CORRECTNESS_FAIL";
+  patched_boot(r, 0).outcome = kb::vm::Outcome::infra_error;
+  patched_boot(r, 1).outcome = kb::vm::Outcome::panic;
+  patched_boot(r, 2).outcome = kb::vm::Outcome::correctness_fail;
   EXPECT_EQ(judge(r).code, kb::ExitCode::infra);
 }
 
@@ -185,13 +186,45 @@ TEST(CiVerdict, SummaryStartsWithTheVerdictThenTheTableThenTheArtifacts) {
 
 TEST(CiVerdict, SummaryListsTheBootsThatDidNotEndOk) {
   auto r = fake_run(1e6, 1e4);
-  patched_boot(r, 3).outcome = "PANIC";
+  patched_boot(r, 3).outcome = kb::vm::Outcome::panic;
   patched_boot(r, 3).reason = "kernel BUG at mm/ksm.c:3210";
   rp::Analysis analysis = rp::analyze(rp::ab_sides(r));
   const auto v = rp::decide_ci(analysis, r);
   const std::string md = rp::render_ci_summary(v, analysis, {}, {});
   EXPECT_NE(md.find("- patched boot 3: PANIC: kernel BUG at mm/ksm.c:3210"), std::string::npos)
     << md;
+}
+
+TEST(CiVerdict, SummaryShowsTheKernelReportLineRipAndTopOfTheCallTrace) {
+  auto r = fake_run(1e6, 1e4);
+  patched_boot(r, 3).outcome = kb::vm::Outcome::panic;
+  patched_boot(r, 3).backtrace = {
+    "[   21.871436] kernel BUG at mm/ksm.c:3170!",
+    "[   21.871998] Oops: invalid opcode: 0000 [#1] PREEMPT SMP NOPTI",
+    "[   21.873511] RIP: 0010:rmap_walk_ksm+0x1c5/0x1d0",
+    "[   21.875042] Call Trace:",
+    "[   21.875212]  <TASK>",
+    "[   21.875355]  ? die+0x36/0x90",
+    "[   21.876622]  rmap_walk+0x26/0x30",
+    "[   21.877121]  migrate_pages+0x9b3/0xc10",
+    "[   21.878742]  </TASK>",
+  };
+  rp::Analysis analysis = rp::analyze(rp::ab_sides(r));
+  const auto v = rp::decide_ci(analysis, r);
+  const std::string md = rp::render_ci_summary(v, analysis, {}, {});
+  EXPECT_NE(md.find("### Kernel report (patched boot 3)\n\n```\nkernel BUG at mm/ksm.c:3170!\n"
+                    "RIP: 0010:rmap_walk_ksm+0x1c5/0x1d0\nCall Trace:\n  rmap_walk+0x26/0x30\n"
+                    "  migrate_pages+0x9b3/0xc10\n```\n"),
+            std::string::npos)
+    << md;
+}
+
+TEST(CiVerdict, SummaryHasNoKernelReportWithoutABacktrace) {
+  auto r = fake_run(1e6, 1e4);
+  patched_boot(r, 3).outcome = kb::vm::Outcome::run_timeout;
+  rp::Analysis analysis = rp::analyze(rp::ab_sides(r));
+  const auto md = rp::render_ci_summary(rp::decide_ci(analysis, r), analysis, {}, {});
+  EXPECT_EQ(md.find("Kernel report"), std::string::npos) << md;
 }
 
 TEST(CiVerdict, FlagsWinOverTheExperimentFilesThresholds) {

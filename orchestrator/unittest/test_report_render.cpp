@@ -186,3 +186,47 @@ TEST(ReportPlots, LargeSampleSetsAreThinnedToTheStripLimitKeepingMinAndMax) {
   EXPECT_NE(block.find(" 1\n"), std::string::npos);     // the minimum, 1 ms
   EXPECT_NE(block.find(" 10000\n"), std::string::npos); // the maximum, 10 s
 }
+
+namespace {
+
+// Return `results` with every boot of `variant` ("" for all) ended as PANIC.
+kb::bench::Results panicked(kb::bench::Results results, const std::string& variant) {
+  for (auto& run : results.runs) {
+    if (variant.empty() || run.variant == variant) {
+      run.outcome = kb::vm::Outcome::panic;
+      run.reason = "kernel BUG at mm/ksm.c:3170!";
+    }
+  }
+  return results;
+}
+
+} // namespace
+
+TEST(ReportPlots, ASideWithoutOkBootsIsLeftOutOfPlotsThatGnuplotStillDraws) {
+  const auto results = panicked(kb::test::results_sample("quick-ab-5boots.json"), "patched");
+  const auto scripts = kb::report::plot_scripts(kb::report::analyze(kb::report::ab_sides(results)));
+  ASSERT_EQ(scripts.size(), 2u);
+  EXPECT_EQ(scripts[0].script.find("title \"patched\""), std::string::npos);
+  EXPECT_NE(scripts[0].script.find("title \"baseline\""), std::string::npos);
+  EXPECT_EQ(scripts[1].script.find("patched max"), std::string::npos);
+  if (!have_gnuplot()) {
+    GTEST_SKIP() << "gnuplot is not installed";
+  }
+  auto runner = kb::util::make_real_process_runner();
+  kb::util::TempDir dir("kbench-report-one-side");
+  kb::report::render_all(results, dir.path(), *runner); // gnuplot accepts both scripts
+  EXPECT_TRUE(fs::exists(dir.path() / "plots/distribution.png"));
+  EXPECT_TRUE(fs::exists(dir.path() / "plots/per-boot.png"));
+}
+
+TEST(ReportPlots, NoOkBootAtAllDrawsNoPlotAndRunsNoGnuplot) {
+  const auto results = panicked(kb::test::results_sample("quick-ab-5boots.json"), "");
+  EXPECT_TRUE(kb::report::plot_scripts(kb::report::analyze(kb::report::ab_sides(results))).empty());
+  kb::test::FakeProcessRunner runner;
+  kb::util::TempDir dir("kbench-report-no-plot");
+  kb::report::render_all(results, dir.path(), runner);
+  EXPECT_TRUE(runner.commands.empty());
+  const std::string md = kb::util::read_file(dir.path() / "report.md");
+  EXPECT_NE(md.find("No plot: no boot of either side ended OK with samples."), std::string::npos);
+  EXPECT_EQ(md.find("plots/distribution"), std::string::npos);
+}

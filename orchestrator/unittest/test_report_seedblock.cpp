@@ -12,7 +12,7 @@ namespace {
 
 // A run of `variant` with the given walk samples (everything else empty).
 kb::bench::RunRecord run(const std::string& variant, int boot, std::vector<std::uint64_t> walks,
-                         const std::string& outcome = "OK") {
+                         kb::vm::Outcome outcome = kb::vm::Outcome::ok) {
   kb::bench::RunRecord r;
   r.variant = variant;
   r.boot = boot;
@@ -36,7 +36,7 @@ kb::bench::Results cover_letter_results() {
   // Means: (705119858 + 358963314) / 2 = 532041586; (1665917 + 1221651) / 2 = 1443784.
   r.runs = { run("baseline", 0, { 705119858 }), run("patched", 0, { 1665917 }),
              run("baseline", 1, { 358963314 }), run("patched", 1, { 1221651 }),
-             run("baseline", 2, { 999999999999 }, "PANIC") };
+             run("baseline", 2, { 999999999999 }, kb::vm::Outcome::panic) };
   return r;
 }
 

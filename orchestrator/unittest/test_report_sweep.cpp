@@ -25,7 +25,7 @@ bench::RunRecord run(const std::string& variant, int boot, const std::vector<std
   bench::RunRecord r;
   r.variant = variant;
   r.boot = boot;
-  r.outcome = "OK";
+  r.outcome = vm::Outcome::ok;
   r.accelerator = "tcg";
   r.vmas_requested = vmas;
   r.vmas_real = vmas + 1;
@@ -144,9 +144,9 @@ TEST(ReportSweepTable, ShowsBothVariantsAndTheRatioPerPointAndMetric) {
 
 TEST(ReportSweepTable, SaysNaAndNamesTheWarningWhenAVariantHasNoOkBoot) {
   auto sweep = two_point_sweep();
-  sweep.points[0].results.runs[1].outcome = "PANIC";
+  sweep.points[0].results.runs[1].outcome = vm::Outcome::panic;
   sweep.points[0].results.runs[1].reason = "kernel panic";
-  sweep.points[0].results.runs[3].outcome = "RUN_TIMEOUT";
+  sweep.points[0].results.runs[3].outcome = vm::Outcome::run_timeout;
   const std::string table = render_sweep_table(summarize_sweep(sweep));
   EXPECT_TRUE(contains(table, "|     30.00 ms |         n/a |       n/a |")) << table;
   EXPECT_TRUE(contains(table, "2+0 |")) << table;
@@ -182,7 +182,7 @@ TEST(ReportSweepPlot, LeavesOutAVariantWithoutSamples) {
   for (auto& p : sweep.points) {
     for (auto& r : p.results.runs) {
       if (r.variant == "patched") {
-        r.outcome = "PANIC";
+        r.outcome = vm::Outcome::panic;
       }
     }
   }

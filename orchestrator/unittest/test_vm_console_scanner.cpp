@@ -120,3 +120,46 @@ TEST(VmConsoleScanner, FindingsAreCappedButLinesAreCounted) {
   EXPECT_EQ(scan.findings.size(), kbench::vm::k_max_findings);
   EXPECT_EQ(scan.lines, 500u);
 }
+
+TEST(VmConsoleScanner, TheKernelBugLineIsTheFatalFindingAndStartsItsBlock) {
+  const auto scan = kbench::vm::scan_console(recorded("synthetic-kernel-bug.log"));
+  const auto fatal = scan.first_fatal();
+  ASSERT_TRUE(fatal);
+  EXPECT_EQ(fatal->event, ConsoleEvent::bug);
+  EXPECT_EQ(fatal->line, "[   21.871436] kernel BUG at mm/ksm.c:3170!");
+  // The boot-time WARNING keeps its block; the BUG's report follows in full, from its first line.
+  const auto bug = std::find(scan.backtrace.begin(), scan.backtrace.end(),
+                             "[   21.871436] kernel BUG at mm/ksm.c:3170!");
+  ASSERT_NE(bug, scan.backtrace.end());
+  EXPECT_EQ(*(bug - 1), "...");
+  EXPECT_EQ(*(bug + 1), "[   21.871998] Oops: invalid opcode: 0000 [#1] PREEMPT SMP NOPTI");
+  EXPECT_TRUE(backtrace_has(scan, "topology_sane"));
+  EXPECT_TRUE(backtrace_has(scan, "RIP: 0010:rmap_walk_ksm+0x1c5/0x1d0"));
+  EXPECT_TRUE(backtrace_has(scan, "Kernel panic - not syncing: Fatal exception"));
+}
+
+TEST(VmConsoleScanner, KernelReportIsTheFirstFatalLineItsRipAndTheTopReliableFrames) {
+  const auto scan = kbench::vm::scan_console(recorded("synthetic-kernel-bug.log"));
+  const auto report = kbench::vm::kernel_report(scan.backtrace, 3);
+  EXPECT_EQ(report.first_line, "kernel BUG at mm/ksm.c:3170!");
+  EXPECT_EQ(report.rip, "RIP: 0010:rmap_walk_ksm+0x1c5/0x1d0");
+  EXPECT_EQ(report.call_trace, (std::vector<std::string>{ "rmap_walk+0x26/0x30",
+                                                          "migrate_pages_batch+0x4e5/0xb40",
+                                                          "migrate_pages+0x9b3/0xc10" }));
+}
+
+TEST(VmConsoleScanner, KernelReportOfANullDerefStartsAtItsBugLine) {
+  const auto scan = kbench::vm::scan_console(recorded("synthetic-oops-null-deref.log"));
+  const auto report = kbench::vm::kernel_report(scan.backtrace);
+  EXPECT_EQ(report.first_line, "BUG: kernel NULL pointer dereference, address: 0000000000000008");
+  EXPECT_EQ(report.rip, "RIP: 0010:rmap_walk_ksm+0x8c/0x1f0");
+  ASSERT_EQ(report.call_trace.size(), 5u);
+  EXPECT_EQ(report.call_trace.front(), "rmap_walk+0x26/0x30");
+  EXPECT_EQ(report.call_trace.back(), "kernel_move_pages+0x5b0/0x790");
+}
+
+TEST(VmConsoleScanner, KernelReportOfAWarningOnlyIsTheWarningAndOfNothingIsEmpty) {
+  const auto scan = kbench::vm::scan_console(recorded("real-tcg-ok-with-topology-warning.log"));
+  EXPECT_EQ(kbench::vm::kernel_report(scan.backtrace).first_line.rfind("WARNING: ", 0), 0u);
+  EXPECT_TRUE(kbench::vm::kernel_report({}).first_line.empty());
+}

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <iterator>
+#include <vector>
 
 namespace {
 
@@ -162,13 +164,95 @@ TEST(VmOutcome, WarningsDoNotChangeAnOkButAppearInTheReason) {
   EXPECT_NE(verdict.reason.find("warning at line 4"), std::string::npos) << verdict.reason;
 }
 
-TEST(VmOutcome, OutcomesMapToExitCodes) {
-  EXPECT_EQ(exit_code_for(Outcome::ok), kbench::ExitCode::ok);
-  EXPECT_EQ(exit_code_for(Outcome::correctness_fail), kbench::ExitCode::correctness);
-  EXPECT_EQ(exit_code_for(Outcome::panic), kbench::ExitCode::run_failed);
-  EXPECT_EQ(exit_code_for(Outcome::run_timeout), kbench::ExitCode::run_failed);
-  EXPECT_EQ(exit_code_for(Outcome::infra_error), kbench::ExitCode::infra);
-  EXPECT_EQ(exit_code_for(Outcome::interrupted), kbench::ExitCode::interrupted);
+namespace {
+
+// docs/exit-codes.md: the code of a run whose boots all ended with one outcome.
+struct OutcomeCode {
+  Outcome outcome;
+  kbench::ExitCode code;
+};
+const OutcomeCode k_outcome_codes[] = {
+  { Outcome::ok, kbench::ExitCode::ok },
+  { Outcome::correctness_fail, kbench::ExitCode::correctness },
+  { Outcome::bench_fail, kbench::ExitCode::run_failed },
+  { Outcome::panic, kbench::ExitCode::run_failed },
+  { Outcome::boot_timeout, kbench::ExitCode::run_failed },
+  { Outcome::run_timeout, kbench::ExitCode::run_failed },
+  { Outcome::infra_error, kbench::ExitCode::infra },
+  { Outcome::interrupted, kbench::ExitCode::run_failed },
+};
+
+// docs/ci.md's precedence, most fundamental first.
+const kbench::ExitCode k_precedence[] = { kbench::ExitCode::infra, kbench::ExitCode::run_failed,
+                                          kbench::ExitCode::correctness,
+                                          kbench::ExitCode::regression, kbench::ExitCode::ok };
+
+// Return the more fundamental of `a` and `b` by k_precedence.
+kbench::ExitCode stronger(kbench::ExitCode a, kbench::ExitCode b) {
+  for (const auto code : k_precedence) {
+    if (a == code || b == code) {
+      return code;
+    }
+  }
+  return a;
+}
+
+kbench::ExitCode code_of(std::vector<Outcome> outcomes, bool regressed = false) {
+  kbench::vm::RunEnd end;
+  end.outcomes = std::move(outcomes);
+  end.regressed = regressed;
+  return kbench::vm::exit_code_of(end);
+}
+
+} // namespace
+
+TEST(VmOutcome, EveryOutcomeAloneGivesItsDocumentedExitCode) {
+  ASSERT_EQ(std::size(k_outcome_codes), std::size(kbench::vm::k_all_outcomes));
+  for (const auto& [outcome, code] : k_outcome_codes) {
+    EXPECT_EQ(code_of({ outcome }), code) << to_string(outcome);
+    EXPECT_EQ(code_of({ outcome, outcome, outcome }), code) << to_string(outcome);
+  }
+}
+
+TEST(VmOutcome, EveryPairOfOutcomesGivesTheMoreFundamentalCodeInEitherOrder) {
+  for (const auto& a : k_outcome_codes) {
+    for (const auto& b : k_outcome_codes) {
+      const auto want = stronger(a.code, b.code);
+      EXPECT_EQ(code_of({ a.outcome, b.outcome }), want)
+        << to_string(a.outcome) << " + " << to_string(b.outcome);
+      EXPECT_EQ(code_of({ b.outcome, a.outcome }), want)
+        << to_string(b.outcome) << " + " << to_string(a.outcome);
+      EXPECT_EQ(code_of({ a.outcome, b.outcome }, true),
+                stronger(want, kbench::ExitCode::regression))
+        << to_string(a.outcome) << " + " << to_string(b.outcome) << " + a regression";
+    }
+  }
+}
+
+TEST(VmOutcome, AnIncompleteRunOrAFailedCheckOutranksLesserFindings) {
+  kbench::vm::RunEnd end;
+  end.outcomes = { Outcome::ok, Outcome::correctness_fail };
+  end.regressed = true;
+  EXPECT_EQ(kbench::vm::exit_code_of(end), kbench::ExitCode::correctness);
+  end.complete = false;
+  EXPECT_EQ(kbench::vm::exit_code_of(end), kbench::ExitCode::run_failed);
+  end.outcomes.push_back(Outcome::infra_error);
+  EXPECT_EQ(kbench::vm::exit_code_of(end), kbench::ExitCode::infra);
+  kbench::vm::RunEnd checked;
+  checked.outcomes = { Outcome::ok };
+  checked.failed_check = true;
+  checked.regressed = true;
+  EXPECT_EQ(kbench::vm::exit_code_of(checked), kbench::ExitCode::correctness);
+  EXPECT_EQ(code_of({}), kbench::ExitCode::ok);
+}
+
+TEST(VmOutcome, NamesParseBackToTheirOutcomeAndNothingElseParses) {
+  for (const auto outcome : kbench::vm::k_all_outcomes) {
+    EXPECT_EQ(kbench::vm::parse_outcome(to_string(outcome)), outcome);
+  }
+  for (const char* name : { "", "ok", "FINE", "PANIC " }) {
+    EXPECT_FALSE(kbench::vm::parse_outcome(name)) << name;
+  }
 }
 
 TEST(VmOutcome, RecordedCleanTcgBootIsOk) {

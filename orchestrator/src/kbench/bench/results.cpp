@@ -1,8 +1,31 @@
 #include <kbench/bench/results.hpp>
+#include <kbench/bench/results_check.hpp>
 #include <kbench/util/error.hpp>
 #include <kbench/util/fs.hpp>
 
 #include <fmt/format.h>
+
+#include <algorithm>
+
+namespace kbench::bench {} // namespace kbench::bench
+
+namespace kbench::vm {
+
+// results.json spells an outcome by its name (to_string); check_results_json()
+// refused unknown names before any conversion.
+void to_json(nlohmann::json& j, Outcome outcome) {
+  j = std::string(to_string(outcome));
+}
+
+void from_json(const nlohmann::json& j, Outcome& outcome) {
+  const auto parsed = parse_outcome(j.get<std::string>());
+  if (!parsed) {
+    throw Error(ExitCode::invalid_config, fmt::format("unknown outcome {}", j.dump()));
+  }
+  outcome = *parsed;
+}
+
+} // namespace kbench::vm
 
 namespace kbench::bench {
 
@@ -61,6 +84,7 @@ Results results_from_json(const nlohmann::json& j, const std::string& origin) {
                   fmt::format("{}: results version {} is not supported (this kbench reads {})",
                               origin, r.version, k_results_version));
     }
+    check_results_json(j, origin);
     r.complete = j.value("complete", false);
     r.kbench_version = j.value("kbench_version", "");
     r.created = j.value("created", "");
@@ -86,7 +110,7 @@ Results results_from_json(const nlohmann::json& j, const std::string& origin) {
 }
 
 Results read_results(const std::filesystem::path& path) {
-  const std::string text = util::read_file(path);
+  const std::string text = util::read_input(path, k_results_file);
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);
@@ -100,10 +124,49 @@ void write_results(const Results& results, const std::filesystem::path& path) {
   util::write_file_atomic(path, to_json(results).dump(1) + "\n");
 }
 
+vm::RunEnd run_end(const Results& results) {
+  vm::RunEnd end;
+  end.complete = results.complete;
+  for (const auto& run : results.runs) {
+    end.outcomes.push_back(run.outcome);
+    end.failed_check = end.failed_check || std::any_of(run.checks.begin(), run.checks.end(),
+                                                       [](const auto& c) { return !c.ok; });
+  }
+  return end;
+}
+
+std::string end_cause(const Results& results) {
+  const ExitCode code = vm::exit_code_of(run_end(results));
+  if (code == ExitCode::ok) {
+    return {};
+  }
+  const auto failed =
+    std::count_if(results.runs.begin(), results.runs.end(),
+                  [](const RunRecord& r) { return r.outcome != vm::Outcome::ok; });
+  const std::string tally =
+    fmt::format("{} of {} boot(s) did not end OK", failed, results.runs.size());
+  for (const auto& run : results.runs) {
+    if (run.outcome != vm::Outcome::ok && vm::exit_code_of({ { run.outcome } }) == code) {
+      return fmt::format("{} boot {}: {}: {} ({})", run.variant, run.boot, run.outcome, run.reason,
+                         tally);
+    }
+  }
+  for (const auto& run : results.runs) {
+    for (const auto& check : run.checks) {
+      if (!check.ok) {
+        return fmt::format("{} boot {}: correctness check {} failed at walk {}: {} ({})",
+                           run.variant, run.boot, check.name, check.walk, check.detail, tally);
+      }
+    }
+  }
+  return fmt::format("the run did not finish: {} ({})",
+                     results.runs.empty() ? "it made no boot" : "it was stopped early", tally);
+}
+
 std::vector<const RunRecord*> ok_runs(const Results& results, const std::string& variant) {
   std::vector<const RunRecord*> runs;
   for (const auto& run : results.runs) {
-    if (run.variant == variant && run.outcome == "OK") {
+    if (run.variant == variant && run.outcome == vm::Outcome::ok) {
       runs.push_back(&run);
     }
   }

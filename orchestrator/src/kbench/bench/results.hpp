@@ -3,6 +3,9 @@
 // alone (`kbench report`). Schema: docs/results-schema.md (version 1).
 #pragma once
 
+#include <kbench/util/fs.hpp>
+#include <kbench/vm/outcome.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -16,6 +19,11 @@ namespace kbench::bench {
 
 // The schema version written into results.json.
 inline constexpr int k_results_version = 1;
+
+// results.json as an input (kbench report, compare, merge, ci --results): a
+// seed run's file has a few MB; a fleet's merge of many runs stays far below.
+inline constexpr util::InputKind k_results_file{ "results file", std::uintmax_t{ 256 } << 20,
+                                                 ExitCode::invalid_config };
 
 // What was run: the workload and the VM.
 struct Experiment {
@@ -63,11 +71,10 @@ struct CheckRecord {
 
 // One boot of one variant.
 struct RunRecord {
-  std::string variant; // baseline | patched
-  int boot = 0;        // 0-based boot index within the variant
-  std::string outcome; // OK, CORRECTNESS_FAIL, BENCH_FAIL, PANIC, BOOT_TIMEOUT, RUN_TIMEOUT,
-                       // INFRA_ERROR, INTERRUPTED
-  std::string reason;  // one line
+  std::string variant;                           // baseline | patched
+  int boot = 0;                                  // 0-based boot index within the variant
+  vm::Outcome outcome = vm::Outcome::bench_fail; // written as its name: OK, PANIC, ...
+  std::string reason;                            // one line
   std::string accelerator;
   std::map<std::string, double> phases; // boot_to_init, benchmark, shutdown, total (seconds)
 
@@ -148,6 +155,16 @@ Results read_results(const std::filesystem::path& path);
 
 // Write `results` to `path` atomically.
 void write_results(const Results& results, const std::filesystem::path& path);
+
+// Return what decides the exit code of `results` (vm::exit_code_of): every
+// boot's outcome, whether the run is complete, whether a check failed.
+vm::RunEnd run_end(const Results& results);
+
+// Return why `results` end with vm::exit_code_of(run_end(results)), for the
+// last error line: the first boot whose outcome decides that code
+// ("patched boot 0: INFRA_ERROR: cannot start QEMU: ...") and how many boots
+// did not end OK; "" when the code is 0.
+std::string end_cause(const Results& results);
 
 // Return the runs of `variant` whose outcome is OK.
 std::vector<const RunRecord*> ok_runs(const Results& results, const std::string& variant);

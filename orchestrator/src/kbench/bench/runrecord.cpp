@@ -98,7 +98,7 @@ RunRecord make_run_record(const std::string& variant, int boot, const vm::VmRun&
   RunRecord r;
   r.variant = variant;
   r.boot = boot;
-  r.outcome = std::string(vm::to_string(verdict.outcome));
+  r.outcome = verdict.outcome;
   r.reason = verdict.reason;
   r.accelerator = std::string(vm::to_string(run.accelerator));
   r.phases = { { "boot_to_init", seconds(run.timings.boot_to_init) },
@@ -112,7 +112,7 @@ RunRecord make_run_record(const std::string& variant, int boot, const vm::VmRun&
       fmt::format("result channel line {}: {}", parse.error->line, parse.error->message));
   }
   r.backtrace = run.console.backtrace;
-  r.work_dir = fs::relative(run.console_log.parent_path(), results_dir).string();
+  r.work_dir = run.console_log.parent_path().lexically_relative(results_dir).string();
   r.qemu_argv = run.argv;
   return r;
 }

@@ -46,4 +46,14 @@ int shard_boot_count(const ShardSpec& shard, int boots) {
   return n;
 }
 
+void check_shard_has_boots(const ShardSpec& shard, int boots) {
+  if (shard_boot_count(shard, boots) == 0) {
+    throw Error(ExitCode::usage,
+                fmt::format("--shard {} runs no boot: the experiment has {} boot(s) per variant "
+                            "and shard I runs the boots b with b % N == I-1; split it into at "
+                            "most {} shard(s)",
+                            to_string(shard), boots, boots));
+  }
+}
+
 } // namespace kbench::bench

@@ -27,4 +27,8 @@ bool shard_runs_boot(const ShardSpec& shard, int boot);
 // Return how many of `boots` boots (0..boots-1) belong to `shard`.
 int shard_boot_count(const ShardSpec& shard, int boots);
 
+// Throw kbench::Error(usage) when `shard` runs none of `boots` boots per variant
+// (--shard 7/10 of 5 boots would boot nothing and compare nothing).
+void check_shard_has_boots(const ShardSpec& shard, int boots);
+
 } // namespace kbench::bench

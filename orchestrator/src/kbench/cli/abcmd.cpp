@@ -36,21 +36,6 @@ int run_initramfs(const fs::path& output) {
 
 namespace {
 
-int exit_code_of(const bench::Results& results) {
-  ExitCode code = ExitCode::ok;
-  for (const auto& run : results.runs) {
-    if (run.outcome == "CORRECTNESS_FAIL") {
-      return static_cast<int>(ExitCode::correctness);
-    }
-    if (run.outcome == "INFRA_ERROR" && code == ExitCode::ok) {
-      code = ExitCode::infra;
-    } else if (run.outcome != "OK") {
-      code = ExitCode::run_failed;
-    }
-  }
-  return static_cast<int>(code);
-}
-
 void print_perf(const bench::Results& r) {
   auto get = [&](const char* name) {
     const auto it = r.phases.find(name);
@@ -83,6 +68,7 @@ std::optional<AbRun> execute_ab(const GlobalOptions& global, const AbOptions& gi
   bench::AbSettings settings = ab_settings(global, exp, set, options.experiment_files);
   if (!options.shard.empty()) {
     settings.shard = bench::parse_shard(options.shard);
+    bench::check_shard_has_boots(*settings.shard, settings.experiment.boots);
   }
   if (options.kernel.dry_run) {
     print_plan(set);
@@ -117,7 +103,16 @@ int run_ab(const GlobalOptions& global, const AbOptions& options) {
   if (options.kernel.perf) {
     print_perf(results);
   }
-  return exit_code_of(results);
+  return finish_run(results);
+}
+
+int finish_run(const bench::Results& results, const std::string& where) {
+  const ExitCode code = vm::exit_code_of(bench::run_end(results));
+  if (code != ExitCode::ok) {
+    spdlog::error("{}{} (exit {} {})", where, bench::end_cause(results), static_cast<int>(code),
+                  exit_code_name(code));
+  }
+  return static_cast<int>(code);
 }
 
 } // namespace kbench::cli

@@ -60,6 +60,11 @@ void add_ab_options(CLI::App& command, AbOptions& options);
 // into the results directory; return nullopt for --dry-run (after printing the plan).
 std::optional<AbRun> execute_ab(const GlobalOptions& global, const AbOptions& options);
 
+// Return the exit code of a run ending with `results` (vm::exit_code_of, the one rule
+// for ab, run, sweep and ci); when it is not 0, log its cause as the last error line
+// ("kbench: error: patched boot 0: PANIC: ...", also into kbench.log), prefixed by `where`.
+int finish_run(const bench::Results& results, const std::string& where = {});
+
 // Run `kbench ab`; return the exit code (0 when every boot was OK).
 int run_ab(const GlobalOptions& global, const AbOptions& options);
 

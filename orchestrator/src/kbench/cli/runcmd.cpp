@@ -41,28 +41,15 @@ void keep_variant(KernelSet& set, const std::string& name) {
 }
 
 bench::KernelRecord given_kernel(const fs::path& bzimage, const std::string& variant) {
-  if (!fs::is_regular_file(bzimage)) {
+  if (!util::is_regular_file(bzimage, "kernel image")) {
     throw Error(ExitCode::source, fmt::format("--kernel {}: no such file", bzimage.string()));
   }
   bench::KernelRecord k;
   k.variant = variant;
-  k.bzimage = fs::absolute(bzimage).lexically_normal().string();
+  k.bzimage = util::absolute(bzimage).string();
   k.bzimage_sha256 = util::sha256_file(bzimage);
   k.cache_hit = true;
   return k;
-}
-
-int exit_code_of(const bench::Results& results) {
-  ExitCode code = ExitCode::ok;
-  for (const auto& run : results.runs) {
-    if (run.outcome == "CORRECTNESS_FAIL") {
-      return static_cast<int>(ExitCode::correctness);
-    }
-    if (run.outcome != "OK" && code == ExitCode::ok) {
-      code = run.outcome == "INFRA_ERROR" ? ExitCode::infra : ExitCode::run_failed;
-    }
-  }
-  return static_cast<int>(code);
 }
 
 std::string metric_line(const report::MetricSpec& spec, const report::Side& side) {
@@ -135,7 +122,7 @@ int run_run(const GlobalOptions& global, const RunOptions& o) {
   const std::string report = render_variant_report(results, o.variant);
   util::write_file_atomic(settings.results_dir / "report.txt", report);
   fmt::print("{}results: {}\n", report, settings.results_dir.string());
-  return exit_code_of(results);
+  return finish_run(results);
 }
 
 } // namespace kbench::cli

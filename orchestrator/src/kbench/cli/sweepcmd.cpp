@@ -85,18 +85,20 @@ bench::AbSettings point_ab_settings(const GlobalOptions& global, const experimen
   return s;
 }
 
+// Return the exit code of every boot of every point (vm::exit_code_of); log the cause, found
+// in the first point that ends with that code, as the last error line.
 int exit_code_of(const bench::Sweep& sweep) {
-  ExitCode code = ExitCode::ok;
+  vm::RunEnd end;
   for (const auto& point : sweep.points) {
-    for (const auto& run : point.results.runs) {
-      if (run.outcome == "CORRECTNESS_FAIL") {
-        return static_cast<int>(ExitCode::correctness);
-      }
-      if (run.outcome == "INFRA_ERROR" && code == ExitCode::ok) {
-        code = ExitCode::infra;
-      } else if (run.outcome != "OK" && run.outcome != "INFRA_ERROR") {
-        code = ExitCode::run_failed;
-      }
+    const vm::RunEnd point_end = bench::run_end(point.results);
+    end.outcomes.insert(end.outcomes.end(), point_end.outcomes.begin(), point_end.outcomes.end());
+    end.complete = end.complete && point_end.complete;
+    end.failed_check = end.failed_check || point_end.failed_check;
+  }
+  const ExitCode code = vm::exit_code_of(end);
+  for (const auto& point : sweep.points) {
+    if (code != ExitCode::ok && vm::exit_code_of(bench::run_end(point.results)) == code) {
+      return finish_run(point.results, fmt::format("at {} VMAs: ", point.vmas));
     }
   }
   return static_cast<int>(code);
@@ -120,7 +122,7 @@ void finish(const bench::Sweep& sweep, const fs::path& dir, util::ProcessRunner&
 // Create the results directory of `e`, log into it and mark it incomplete; return it.
 fs::path open_results_dir(const experiment::Experiment& e) {
   const fs::path dir = e.outputs.results_dir.empty() ? timestamped_results_dir("sweep")
-                                                     : fs::absolute(e.outputs.results_dir);
+                                                     : util::absolute(e.outputs.results_dir);
   util::create_directories(dir);
   util::add_log_file(dir / "kbench.log");
   util::write_file_atomic(dir / bench::k_incomplete_marker,
@@ -208,7 +210,7 @@ int run_sweep(const GlobalOptions& global, const SweepOptions& options) {
   bench::Sweep sweep = bench::run_sweep(bench_experiment(exp), vmas, dir, run_point, save);
   sweep.reproducer = global.command_line;
   finish(sweep, dir, *processes);
-  fs::remove(dir / bench::k_incomplete_marker);
+  util::remove_file(dir / bench::k_incomplete_marker, "results directory marker");
   return exit_code_of(sweep);
 }
 

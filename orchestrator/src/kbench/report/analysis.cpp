@@ -40,7 +40,7 @@ std::vector<ReportWarning> merged_stats_warnings(const std::vector<MetricResult>
 void add_run_warnings(const Side& side, std::vector<ReportWarning>& out) {
   for (const auto* run : side_runs(side)) {
     const std::string who = fmt::format("{} boot {}", side.label, run->boot);
-    if (run->outcome != "OK") {
+    if (run->outcome != vm::Outcome::ok) {
       out.push_back(
         { "failed_boot", fmt::format("{}: {}{}{}; its samples are left out", who, run->outcome,
                                      run->reason.empty() ? "" : ": ", run->reason) });

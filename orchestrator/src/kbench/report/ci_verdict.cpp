@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -33,36 +34,23 @@ std::vector<std::string> keys_named(std::string_view key) {
 
 double parse_fraction(std::string_view text, std::string_view whole) {
   const bool percent = !text.empty() && text.back() == '%';
-  const std::string number(percent ? text.substr(0, text.size() - 1) : text);
-  std::size_t used = 0;
+  const std::string_view number = percent ? text.substr(0, text.size() - 1) : text;
   double value = -1.0;
-  try {
-    value = std::stod(number, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (number.empty() || used != number.size() || !std::isfinite(value) || value < 0) {
+  const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
+  if (number.empty() || ec != std::errc() || end != number.data() + number.size() ||
+      !std::isfinite(value) || value < 0) {
     throw Error(ExitCode::usage,
                 fmt::format("--threshold {}: expected KEY=PERCENT%% or KEY=FRACTION >= 0", whole));
   }
   return percent ? value / 100.0 : value;
 }
 
-bool is_failed_run(const bench::RunRecord& run) {
-  return run.outcome != "OK" && run.outcome != "CORRECTNESS_FAIL" && run.outcome != "INFRA_ERROR";
-}
-
 bool has_failed_check(const bench::RunRecord& run) {
-  for (const auto& check : run.checks) {
-    if (!check.ok) {
-      return true;
-    }
-  }
-  return run.outcome == "CORRECTNESS_FAIL";
+  return std::any_of(run.checks.begin(), run.checks.end(), [](const auto& c) { return !c.ok; });
 }
 
 std::string describe_problem(const bench::RunRecord& run) {
-  if (run.outcome == "OK") {
+  if (run.outcome == vm::Outcome::ok) {
     for (const auto& c : run.checks) {
       if (!c.ok) {
         return fmt::format("{} boot {}: check {} failed at walk {}: {}", run.variant, run.boot,
@@ -74,26 +62,19 @@ std::string describe_problem(const bench::RunRecord& run) {
                      run.reason.empty() ? "" : ": ", run.reason);
 }
 
-// Return the exit code the boots of `judged` call for, before the statistics.
-ExitCode run_code(const bench::Results& judged, std::vector<std::string>& problems) {
-  bool infra = false;
-  bool failed = !judged.complete;
-  bool wrong = false;
+// Return one line for each boot of `judged` that did not end OK or failed a check, and one
+// when the run is not complete.
+std::vector<std::string> problems_of(const bench::Results& judged) {
+  std::vector<std::string> problems;
   for (const auto& run : judged.runs) {
-    infra = infra || run.outcome == "INFRA_ERROR";
-    failed = failed || is_failed_run(run);
-    wrong = wrong || has_failed_check(run);
-    if (run.outcome != "OK" || has_failed_check(run)) {
+    if (run.outcome != vm::Outcome::ok || has_failed_check(run)) {
       problems.push_back(describe_problem(run));
     }
   }
   if (!judged.complete) {
     problems.push_back("the run is not marked complete (interrupted or failed before the end)");
   }
-  return infra    ? ExitCode::infra
-         : failed ? ExitCode::run_failed
-         : wrong  ? ExitCode::correctness
-                  : ExitCode::ok;
+  return problems;
 }
 
 std::string judgement_line(const MetricResult& m, bool max) {
@@ -115,14 +96,17 @@ std::vector<std::string> regressions_of(const Analysis& analysis) {
   return lines;
 }
 
-void require_ok_boots(const Analysis& analysis, std::vector<std::string>& problems,
-                      ExitCode& code) {
+// Add a line to `problems` for each side of `analysis` without an OK boot; return false when
+// such a side has no boot at all (no outcome says why nothing can be compared).
+bool every_side_booted(const Analysis& analysis, std::vector<std::string>& problems) {
+  bool booted = true;
   for (const Side* side : { &analysis.sides.a, &analysis.sides.b }) {
     if (ok_boot_count(*side) == 0) {
       problems.push_back(fmt::format("{}: no boot ended OK, nothing to compare", side->label));
-      code = code == ExitCode::ok ? ExitCode::run_failed : code; // e.g. every boot wrong: 9
+      booted = booted && !side_runs(*side).empty(); // every boot wrong: the outcomes decide
     }
   }
+  return booted;
 }
 
 std::string headline_of(const CiVerdict& v) {
@@ -162,6 +146,27 @@ std::string summary_row(const MetricResult& m, bool max, const Analysis& analysi
     format_p(j.test.p_value),
     m.spec->metric.direction == stats::Direction::lower_is_better ? "+" : "-",
     fmt::format("{:g}%", t * 100.0), stats::verdict_name(j.verdict));
+}
+
+// Return the summary's section on the first kernel report (empty without one).
+std::string kernel_report_section(const CiVerdict& verdict) {
+  const vm::KernelReport& r = verdict.kernel_report;
+  if (r.first_line.empty()) {
+    return {};
+  }
+  std::string out = fmt::format("\n### Kernel report ({})\n\n```\n{}\n", verdict.kernel_report_boot,
+                                r.first_line);
+  if (!r.rip.empty()) {
+    out += r.rip + "\n";
+  }
+  if (!r.call_trace.empty()) {
+    out += "Call Trace:\n";
+    for (const auto& frame : r.call_trace) {
+      out += "  " + frame + "\n";
+    }
+  }
+  return out + "```\n\nThe whole report: `backtrace` of that boot in results.json, its console.log "
+               "under `runs/`.\n";
 }
 
 // Return "B (patched of FILE)" or, for an A/B run, "patched".
@@ -245,13 +250,20 @@ void apply_ci_thresholds(Analysis& analysis, const CiThresholds& thresholds) {
 
 CiVerdict decide_ci(const Analysis& analysis, const bench::Results& judged) {
   CiVerdict v;
-  v.code = run_code(judged, v.problems);
-  require_ok_boots(analysis, v.problems, v.code);
+  v.problems = problems_of(judged);
   v.regressions = regressions_of(analysis);
-  if (v.code == ExitCode::ok && !v.regressions.empty()) {
-    v.code = ExitCode::regression;
-  }
+  vm::RunEnd end = bench::run_end(judged);
+  end.complete = every_side_booted(analysis, v.problems) && end.complete;
+  end.regressed = !v.regressions.empty();
+  v.code = vm::exit_code_of(end);
   v.headline = headline_of(v);
+  for (const auto& run : judged.runs) {
+    if (run.outcome != vm::Outcome::ok && !run.backtrace.empty()) {
+      v.kernel_report_boot = fmt::format("{} boot {}", run.variant, run.boot);
+      v.kernel_report = vm::kernel_report(run.backtrace);
+      break;
+    }
+  }
   return v;
 }
 
@@ -276,6 +288,7 @@ std::string render_ci_summary(const CiVerdict& verdict, const Analysis& analysis
       out += "- " + markdown_cell(p) + "\n";
     }
   }
+  out += kernel_report_section(verdict);
   out += "\n### Artifacts\n\n";
   for (const auto& a : artifacts) {
     out += fmt::format("- [{}]({})\n", markdown_cell(a.name), a.target);

@@ -8,6 +8,7 @@
 
 #include <kbench/report/analysis.hpp>
 #include <kbench/util/error.hpp>
+#include <kbench/vm/console_scanner.hpp>
 
 #include <map>
 #include <string>
@@ -54,6 +55,8 @@ struct CiVerdict {
   std::string headline;                 // one line: "kbench ci: REGRESSION: walk mean +412% ..."
   std::vector<std::string> problems;    // one line per boot that did not end OK
   std::vector<std::string> regressions; // one line per regressed judgement
+  std::string kernel_report_boot;       // "patched boot 0": whose kernel report follows, or ""
+  vm::KernelReport kernel_report;       // the first kernel report of a boot that did not end OK
 };
 
 // Return the verdict of `analysis` (its verdicts already at the CI thresholds,
@@ -69,7 +72,8 @@ struct CiArtifact {
 };
 
 // Return summary.md: the verdict line first, then the table of every judgement (change, CI,
-// p, threshold, verdict), the boots that did not end OK, and links to `artifacts`.
+// p, threshold, verdict), the boots that did not end OK, the first kernel report (its first
+// line, RIP and the top of its call trace), and links to `artifacts`.
 std::string render_ci_summary(const CiVerdict& verdict, const Analysis& analysis,
                               const CiThresholds& thresholds,
                               const std::vector<CiArtifact>& artifacts);

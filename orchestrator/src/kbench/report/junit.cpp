@@ -104,8 +104,8 @@ Suite run_suite(const Analysis& analysis) {
       TestCase tc{ run_name(*side, *run) + ".outcome",
                    fmt::format("{:.3f}", total == run->phases.end() ? 0.0 : total->second), "", "",
                    fmt::format("{}: {}", run->outcome, run->reason) };
-      if (run->outcome != "OK") {
-        tc.failure_type = run->outcome;
+      if (run->outcome != vm::Outcome::ok) {
+        tc.failure_type = vm::to_string(run->outcome);
         tc.failure_message = tc.body;
         for (const auto& line : run->backtrace) {
           tc.body += "\n" + line;

@@ -114,9 +114,9 @@ std::string runs_section(const Analysis& analysis) {
         }
       }
       out += table_row(
-        { side->label, fmt::format("{}", run->boot), run->outcome, markdown_cell(run->accelerator),
-          fmt::format("{}", run->walk_ns.size()), fmt::format("{}", run->lock_hold_ns.size()),
-          fmt::format("{}", run->victim_count),
+        { side->label, fmt::format("{}", run->boot), fmt::format("{}", run->outcome),
+          markdown_cell(run->accelerator), fmt::format("{}", run->walk_ns.size()),
+          fmt::format("{}", run->lock_hold_ns.size()), fmt::format("{}", run->victim_count),
           fmt::format("{} ({})", run->vmas_requested, run->vmas_real),
           fmt::format("{}", run->pages_sharing),
           fmt::format("{}", run->trace_overrun + run->trace_dropped),
@@ -225,6 +225,9 @@ std::string render_markdown(const Analysis& analysis, const std::vector<PlotScri
   out += statistics_section(analysis);
   out += warnings_section(analysis);
   out += "## Plots\n\n";
+  if (plots.empty()) {
+    out += "No plot: no boot of either side ended OK with samples.\n\n";
+  }
   for (const auto& plot : plots) {
     out += fmt::format("![{}](plots/{})\n\n[PNG](plots/{}) · script: `plots/{}.gp`\n\n", plot.title,
                        plot.images.front(), plot.images.back(), plot.name);

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 
 namespace kbench::report {
 
@@ -122,14 +123,12 @@ std::string distribution_plot_commands(const std::vector<Column>& cols, const Si
                                 "notitle",
                                 i));
   }
-  if (strips.empty()) {
-    return "plot 1/0 notitle\n";
-  }
   strips.insert(strips.end(), boxes.begin(), boxes.end());
   return "plot " + fmt::format("{}", fmt::join(strips, ", \\\n     ")) + "\n";
 }
 
-PlotScript distribution_plot(const Analysis& analysis) {
+// Return the distribution plot, or nullopt when no side has a sample to draw.
+std::optional<PlotScript> distribution_plot(const Analysis& analysis) {
   const Sides& sides = analysis.sides;
   std::vector<Column> cols;
   std::string data;
@@ -148,6 +147,9 @@ PlotScript distribution_plot(const Analysis& analysis) {
                                  x));
     }
   }
+  if (std::all_of(cols.begin(), cols.end(), [](const Column& c) { return c.box.empty(); })) {
+    return std::nullopt; // gnuplot refuses a plot without a point
+  }
   std::string body;
   body += "set title 'Every sample of the OK boots (box: quartiles, black bar: median, whiskers: "
           "min to max)'\n";
@@ -164,10 +166,10 @@ PlotScript distribution_plot(const Analysis& analysis) {
   for (const auto& [ext, terminal] : terminals()) {
     script += terminal + "\nset output 'distribution." + ext + "'\n" + body + "unset output\n";
   }
-  return { "distribution",
-           "Distribution of every walk duration, lock hold and victim stall",
-           script,
-           { "distribution.svg", "distribution.png" } };
+  return PlotScript{ "distribution",
+                     "Distribution of every walk duration, lock hold and victim stall",
+                     script,
+                     { "distribution.svg", "distribution.png" } };
 }
 
 // Rows "boot max_ms mean_ms" of one side and metric, one per OK boot with samples.
@@ -189,6 +191,8 @@ std::string per_boot_rows(const Side& side, const MetricSpec& spec) {
   return rows;
 }
 
+// Return the panel of metric `metric` (its data appended to `data`), or "" when no OK boot of
+// either side has a sample of it.
 std::string per_boot_panel(const Analysis& analysis, std::size_t metric, std::string& data) {
   const auto& spec = *analysis.metrics[metric].spec;
   std::vector<std::string> parts;
@@ -208,21 +212,31 @@ std::string per_boot_panel(const Analysis& analysis, std::size_t metric, std::st
                                 "lc rgb '{}' title {}",
                                 name, sides[s].second, quoted(sides[s].first->label + " mean")));
   }
-  std::string out = "set title " + quoted(spec.seed_title + " (" + spec.metric.name + ")") + "\n";
   if (parts.empty()) {
-    return out + "plot 1/0 notitle\n";
+    return {}; // gnuplot refuses a plot without a point
   }
-  return out + "plot " + fmt::format("{}", fmt::join(parts, ", \\\n     ")) + "\n";
+  return "set title " + quoted(spec.seed_title + " (" + spec.metric.name + ")") + "\n" + "plot " +
+         fmt::format("{}", fmt::join(parts, ", \\\n     ")) + "\n";
 }
 
-PlotScript per_boot_plot(const Analysis& analysis) {
+// Return the per-boot plot with a panel per metric that has samples (walks and lock holds), or
+// nullopt when none has.
+std::optional<PlotScript> per_boot_plot(const Analysis& analysis) {
   std::string data;
   std::string panels;
+  int panel_count = 0;
   for (std::size_t m = 0; m < analysis.metrics.size() && m < 2; ++m) {
-    panels += per_boot_panel(analysis, m, data);
+    const std::string panel = per_boot_panel(analysis, m, data);
+    panel_count += panel.empty() ? 0 : 1;
+    panels += panel;
   }
-  std::string body = "set multiplot layout 1,2 title "
-                     "'Each OK boot (x: boot index): its maximum (solid) and mean (dashed)'\n";
+  if (panel_count == 0) {
+    return std::nullopt;
+  }
+  std::string body = fmt::format("set multiplot layout 1,{} title "
+                                 "'Each OK boot (x: boot index): its maximum (solid) and mean "
+                                 "(dashed)'\n",
+                                 panel_count);
   body += "set logscale y 10\nset format y '%g'\nset ylabel 'duration (ms, log scale)'\n";
   int last_boot = 0;
   for (const Side* side : { &analysis.sides.a, &analysis.sides.b }) {
@@ -239,16 +253,22 @@ PlotScript per_boot_plot(const Analysis& analysis) {
   for (const auto& [ext, terminal] : terminals()) {
     script += terminal + "\nset output 'per-boot." + ext + "'\n" + body + "unset output\n";
   }
-  return { "per-boot",
-           "Per-boot maximum and mean of walk durations and lock holds",
-           script,
-           { "per-boot.svg", "per-boot.png" } };
+  return PlotScript{ "per-boot",
+                     "Per-boot maximum and mean of walk durations and lock holds",
+                     script,
+                     { "per-boot.svg", "per-boot.png" } };
 }
 
 } // namespace
 
 std::vector<PlotScript> plot_scripts(const Analysis& analysis) {
-  return { distribution_plot(analysis), per_boot_plot(analysis) };
+  std::vector<PlotScript> scripts;
+  for (auto plot : { distribution_plot(analysis), per_boot_plot(analysis) }) {
+    if (plot) {
+      scripts.push_back(*std::move(plot));
+    }
+  }
+  return scripts;
 }
 
 void draw_plots(const std::vector<PlotScript>& scripts, const std::filesystem::path& dir,

@@ -26,7 +26,10 @@ struct PlotScript {
 // larger sets are thinned to evenly spaced order statistics (min and max kept).
 inline constexpr std::size_t k_max_strip_points = 2000;
 
-// Return the plot scripts of `analysis` (pure; deterministic).
+// Return the plot scripts of `analysis` (pure; deterministic): only those
+// that have something to draw (gnuplot refuses a plot without a point), so a
+// side without an OK boot leaves out what it cannot show, and a run without
+// any OK boot has no plot.
 std::vector<PlotScript> plot_scripts(const Analysis& analysis);
 
 // Write every script as `dir`/<name>.gp and run `gnuplot <name>.gp` in `dir`

@@ -9,10 +9,11 @@ namespace kbench::vm {
 namespace {
 
 // Patterns in match order: the first that matches names the line's event.
-constexpr std::array<std::pair<std::string_view, ConsoleEvent>, 10> k_patterns = { {
+constexpr std::array<std::pair<std::string_view, ConsoleEvent>, 11> k_patterns = { {
   { "Kernel panic", ConsoleEvent::panic },
   { "watchdog: BUG: soft lockup", ConsoleEvent::soft_lockup },
   { "general protection fault", ConsoleEvent::general_protection },
+  { "kernel BUG at", ConsoleEvent::bug }, // BUG()/BUG_ON(): the report's first line
   { "BUG:", ConsoleEvent::bug },
   { "Oops:", ConsoleEvent::oops },
   { "WARNING:", ConsoleEvent::warning },
@@ -144,13 +145,16 @@ void ConsoleScanner::scan_line(std::string_view line) {
   keep_backtrace(line, event);
 }
 
-// Keep a block of lines from the first problem, and a second block from a
-// later "Kernel panic" line, each up to an end marker or the block limit.
+// Keep blocks of lines, each from the first line of a kernel report up to an
+// end marker or the block limit: the first problem's, the first fatal
+// report's (kernel BUG at, BUG:, Oops, ...: a boot-time WARNING must not hide
+// it) and a later "Kernel panic" line's.
 void ConsoleScanner::keep_backtrace(std::string_view line, std::optional<ConsoleEvent> event) {
   if (!m_block_open && event) {
     const bool first = m_scan.backtrace.empty();
+    const bool first_fatal = is_fatal(*event) && !m_fatal_block;
     const bool late_panic = *event == ConsoleEvent::panic && !m_panic_block;
-    if (first || late_panic) {
+    if (first || first_fatal || late_panic) {
       m_block_open = true;
       m_block_lines = 0;
       if (!first) {
@@ -162,12 +166,92 @@ void ConsoleScanner::keep_backtrace(std::string_view line, std::optional<Console
     return;
   }
   m_panic_block = m_panic_block || event == ConsoleEvent::panic;
+  m_fatal_block = m_fatal_block || (event && is_fatal(*event));
   m_scan.backtrace.emplace_back(line);
   ++m_block_lines;
   if (contains(line, k_end_panic) || contains(line, k_end_trace) ||
       m_block_lines >= k_backtrace_block_lines) {
     m_block_open = false;
   }
+}
+
+namespace {
+
+// Return `line` without its printk timestamp ("[   21.871436] ").
+std::string_view without_timestamp(std::string_view line) {
+  if (!line.empty() && line.front() == '[') {
+    if (const auto close = line.find("] "); close != std::string_view::npos) {
+      return line.substr(close + 2);
+    }
+  }
+  return line;
+}
+
+// Return true when `line` (without timestamp) starts a kernel report; `fatal`: one that makes
+// the boot a PANIC (not a WARNING).
+bool starts_report(std::string_view line, bool fatal) {
+  for (const std::string_view start : { "kernel BUG at", "BUG:", "Oops", "WARNING:" }) {
+    if (line.substr(0, start.size()) == start) {
+      return !fatal || start != "WARNING:";
+    }
+  }
+  return line.find("general protection fault") != std::string_view::npos ||
+         line.find("watchdog: BUG: soft lockup") != std::string_view::npos;
+}
+
+// Return the index in `backtrace` of the line that starts its first fatal report, else of its
+// first report of any kind, else backtrace.size().
+std::size_t report_start(const std::vector<std::string>& backtrace) {
+  for (const bool fatal : { true, false }) {
+    for (std::size_t i = 0; i < backtrace.size(); ++i) {
+      if (starts_report(without_timestamp(backtrace[i]), fatal)) {
+        return i;
+      }
+    }
+  }
+  return backtrace.size();
+}
+
+// Return the frame of a call-trace line, or "" for lines that are none
+// ("<TASK>", "? unreliable+0x1/0x2" guesses, register dumps).
+std::string_view frame_of(std::string_view line) {
+  const auto start = line.find_first_not_of(' ');
+  if (start == std::string_view::npos || start == 0) {
+    return {};
+  }
+  const std::string_view frame = line.substr(start);
+  if (frame.front() == '<' || frame.front() == '?' || frame.find("+0x") == std::string_view::npos) {
+    return {};
+  }
+  return frame;
+}
+
+} // namespace
+
+KernelReport kernel_report(const std::vector<std::string>& backtrace, std::size_t max_frames) {
+  KernelReport report;
+  const std::size_t start = report_start(backtrace);
+  if (start == backtrace.size()) {
+    return report;
+  }
+  report.first_line = std::string(without_timestamp(backtrace[start]));
+  bool in_trace = false;
+  for (std::size_t i = start + 1; i < backtrace.size(); ++i) {
+    const std::string_view line = without_timestamp(backtrace[i]);
+    if (report.rip.empty() && line.substr(0, 5) == "RIP: ") {
+      report.rip = std::string(line);
+    } else if (line.find("Call Trace:") != std::string_view::npos) {
+      in_trace = report.call_trace.empty();
+    } else if (in_trace && (line.find("</TASK>") != std::string_view::npos ||
+                            line.find("---[ end") != std::string_view::npos)) {
+      in_trace = false;
+    } else if (in_trace && report.call_trace.size() < max_frames) {
+      if (const auto frame = frame_of(line); !frame.empty()) {
+        report.call_trace.emplace_back(frame);
+      }
+    }
+  }
+  return report;
 }
 
 ConsoleScan scan_console(std::string_view text) {

@@ -79,10 +79,24 @@ private:
   std::string m_partial;
   std::size_t m_block_lines = 0;
   bool m_block_open = false;
-  bool m_panic_block = false;
+  bool m_fatal_block = false; // a kept block holds a fatal report
+  bool m_panic_block = false; // a kept block holds a "Kernel panic" line
 };
 
 // Return the scan of a whole console log.
 ConsoleScan scan_console(std::string_view text);
+
+// The essentials of the first kernel report of a backtrace, for a summary.
+struct KernelReport {
+  std::string first_line;              // "kernel BUG at mm/ksm.c:3170!" (no timestamp), or ""
+  std::string rip;                     // "RIP: 0010:rmap_walk_ksm+0x1a5/0x1b0", or ""
+  std::vector<std::string> call_trace; // the top frames, reliable ones only ("rmap_walk+0x26/0x30")
+};
+
+// Return the first fatal report of `backtrace` (ConsoleScan::backtrace), else
+// its first report (a WARNING): the line that starts it ("kernel BUG at",
+// "BUG:", "Oops", "WARNING:", ...), its RIP and the top `max_frames` reliable
+// frames of its call trace.
+KernelReport kernel_report(const std::vector<std::string>& backtrace, std::size_t max_frames = 5);
 
 } // namespace kbench::vm

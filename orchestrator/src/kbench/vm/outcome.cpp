@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <csignal>
 
 namespace kbench::vm {
@@ -104,19 +105,32 @@ std::string_view to_string(Outcome outcome) {
   return "UNKNOWN";
 }
 
-ExitCode exit_code_for(Outcome outcome) {
-  switch (outcome) {
-    case Outcome::ok:
-      return ExitCode::ok;
-    case Outcome::correctness_fail:
-      return ExitCode::correctness;
-    case Outcome::infra_error:
-      return ExitCode::infra;
-    case Outcome::interrupted:
-      return ExitCode::interrupted;
-    default:
-      return ExitCode::run_failed;
+std::optional<Outcome> parse_outcome(std::string_view name) {
+  for (const Outcome outcome : k_all_outcomes) {
+    if (to_string(outcome) == name) {
+      return outcome;
+    }
   }
+  return std::nullopt;
+}
+
+ExitCode exit_code_of(const RunEnd& end) {
+  const auto any = [&](auto predicate) {
+    return std::any_of(end.outcomes.begin(), end.outcomes.end(), predicate);
+  };
+  if (any([](Outcome o) { return o == Outcome::infra_error; })) {
+    return ExitCode::infra;
+  }
+  const auto unfinished = [](Outcome o) {
+    return o != Outcome::ok && o != Outcome::correctness_fail && o != Outcome::infra_error;
+  };
+  if (!end.complete || any(unfinished)) {
+    return ExitCode::run_failed;
+  }
+  if (end.failed_check || any([](Outcome o) { return o == Outcome::correctness_fail; })) {
+    return ExitCode::correctness;
+  }
+  return end.regressed ? ExitCode::regression : ExitCode::ok;
 }
 
 std::string_view to_string(GuestStatus status) {

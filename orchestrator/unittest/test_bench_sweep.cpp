@@ -8,7 +8,6 @@
 #include <kbench/source/source.hpp>
 #include <kbench/util/error.hpp>
 #include <kbench/util/fs.hpp>
-#include <kbench/vm/fake_vm_runner.hpp>
 
 #include <gtest/gtest.h>
 
@@ -16,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "fake_vm_runner.hpp"
 #include "fakes.hpp"
 
 namespace kbench::bench {
@@ -235,7 +235,7 @@ TEST(BenchSweepAb, BootsBaselineAndPatchedInterleavedAtEachPointInAscendingOrder
   build.fragments = { kconfig::parse_fragment("CONFIG_KSM=y\n", "/cfg/bench.config") };
   kbuild::KernelBuilder builder(fake, source, build);
   const std::vector<kbuild::Variant> variants{ { "baseline", {} }, { "patched", {} } };
-  vm::FakeVmRunner vms;
+  test::FakeVmRunner vms;
 
   Experiment base = scenario("quick");
   base.boots = 2;

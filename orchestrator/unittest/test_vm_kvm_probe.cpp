@@ -1,9 +1,10 @@
 #include <kbench/util/error.hpp>
 #include <kbench/util/fs.hpp>
-#include <kbench/vm/fake_vm_runner.hpp>
 #include <kbench/vm/kvm_probe.hpp>
 
 #include <gtest/gtest.h>
+
+#include "fake_vm_runner.hpp"
 
 #include <csignal>
 
@@ -11,8 +12,8 @@ namespace {
 
 using kbench::vm::Accelerator;
 using kbench::vm::AcceleratorPolicy;
-using kbench::vm::FakeBoot;
-using kbench::vm::FakeVmRunner;
+using kbench::test::FakeBoot;
+using kbench::test::FakeVmRunner;
 using kbench::vm::ProbeOptions;
 
 class VmKvmProbe : public ::testing::Test {

@@ -1,4 +1,4 @@
-// kbench's entry point: everything lives in kbench_core (cli/app.hpp).
+// kbench's entry point: everything lives in the stage libraries (cli/app.hpp).
 #include <kbench/cli/app.hpp>
 
 int main(int argc, char** argv) {

@@ -45,7 +45,8 @@ struct VmRun {
   PhaseTimings timings;
 };
 
-// Boots VMs. QemuRunner is the real one; FakeVmRunner serves callers' tests.
+// Boots VMs. QemuRunner and LibvirtRunner are the real ones; test::FakeVmRunner
+// (orchestrator/testsupport/) serves callers' tests.
 class VmRunner {
 public:
   virtual ~VmRunner() = default;

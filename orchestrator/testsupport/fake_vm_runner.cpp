@@ -1,8 +1,10 @@
+#include "fake_vm_runner.hpp"
+
 #include <kbench/util/fs.hpp>
-#include <kbench/vm/fake_vm_runner.hpp>
+#include <kbench/vm/console_scanner.hpp>
 #include <kbench/vm/qemu_command.hpp>
 
-namespace kbench::vm {
+namespace kbench::test {
 
 VmRun FakeVmRunner::run(const VmSpec& spec) {
   m_specs.push_back(spec);
@@ -12,17 +14,17 @@ VmRun FakeVmRunner::run(const VmSpec& spec) {
     m_boots.pop_front();
   }
   VmRun run;
-  run.argv = qemu_argv(spec);
+  run.argv = vm::qemu_argv(spec);
   run.accelerator = spec.accelerator;
   run.qemu_version = "fake";
-  run.console_log = spec.work_dir / k_console_log_name;
-  run.results_file = spec.work_dir / k_results_file_name;
-  run.qemu_log = spec.work_dir / k_qemu_log_name;
+  run.console_log = spec.work_dir / vm::k_console_log_name;
+  run.results_file = spec.work_dir / vm::k_results_file_name;
+  run.qemu_log = spec.work_dir / vm::k_qemu_log_name;
   util::create_directories(spec.work_dir);
   util::write_file_atomic(run.console_log, boot.console);
   util::write_file_atomic(run.results_file, boot.results);
   util::write_file_atomic(run.qemu_log, boot.qemu_output_tail);
-  run.console = scan_console(boot.console);
+  run.console = vm::scan_console(boot.console);
   run.init_started = !boot.results.empty();
   run.results_complete = spec.results_complete && spec.results_complete(boot.results);
   run.timeout = boot.timeout;
@@ -36,4 +38,4 @@ VmRun FakeVmRunner::run(const VmSpec& spec) {
   return run;
 }
 
-} // namespace kbench::vm
+} // namespace kbench::test

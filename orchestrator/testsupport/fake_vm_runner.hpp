@@ -1,4 +1,4 @@
-// A scripted VmRunner for unit tests of callers (bench, cli): writes the given
+// A scripted VmRunner for unit tests of callers (bench, cli; test support, never in kbench): writes the given
 // console and results bytes into the spec's work directory and reports the
 // scripted facts, without starting anything.
 #pragma once
@@ -10,7 +10,13 @@
 #include <string>
 #include <vector>
 
-namespace kbench::vm {
+namespace kbench::test {
+
+using vm::Expiry;
+using vm::PhaseTimings;
+using vm::QemuExit;
+using vm::VmRun;
+using vm::VmSpec;
 
 // What one fake boot does.
 struct FakeBoot {
@@ -26,7 +32,7 @@ struct FakeBoot {
 
 // Replays queued FakeBoots in order; with an empty queue a boot writes
 // nothing and QEMU "exits 0" (a BENCH_FAIL for the caller).
-class FakeVmRunner final : public VmRunner {
+class FakeVmRunner final : public vm::VmRunner {
 public:
   // Queue `boot` for a later run().
   void push(FakeBoot boot) { m_boots.push_back(std::move(boot)); }
@@ -42,4 +48,4 @@ private:
   std::vector<VmSpec> m_specs;
 };
 
-} // namespace kbench::vm
+} // namespace kbench::test

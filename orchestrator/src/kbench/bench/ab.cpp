@@ -14,6 +14,7 @@
 #include <sys/utsname.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <ctime>
@@ -39,15 +40,20 @@ std::string utc_now() {
   return buffer;
 }
 
+// Return /proc/cpuinfo ("" where there is none).
+std::string cpuinfo() {
+  return util::read_file_if_exists("/proc/cpuinfo", "CPU information").value_or("");
+}
+
 std::string host_cpu() {
-  const std::string cpuinfo = util::read_file_or_empty("/proc/cpuinfo");
-  const auto pos = cpuinfo.find("model name");
-  if (pos == std::string::npos) {
+  const std::string text = cpuinfo();
+  const auto pos = text.find("model name");
+  const auto colon = text.find(':', pos);
+  if (pos == std::string::npos || colon == std::string::npos) {
     return "unknown";
   }
-  const auto colon = cpuinfo.find(':', pos);
-  const auto nl = cpuinfo.find('\n', pos);
-  return cpuinfo.substr(colon + 2, nl - colon - 2);
+  const auto nl = text.find('\n', pos);
+  return text.substr(colon + 2, nl - colon - 2);
 }
 
 // Return the host's TSC frequency in kHz from /proc/cpuinfo, or 0. Under TCG
@@ -60,17 +66,19 @@ std::string host_cpu() {
 // lands inside the very lock holds being timed. Under KVM the guest uses
 // kvm-clock and needs neither.
 long host_tsc_khz() {
-  const std::string cpuinfo = util::read_file_or_empty("/proc/cpuinfo");
-  const auto pos = cpuinfo.find("cpu MHz");
-  if (pos == std::string::npos) {
+  const std::string text = cpuinfo();
+  const auto pos = text.find("cpu MHz");
+  const auto colon = text.find(':', pos);
+  if (pos == std::string::npos || colon == std::string::npos) {
     return 0;
   }
-  const auto colon = cpuinfo.find(':', pos);
-  try {
-    return static_cast<long>(std::stod(cpuinfo.substr(colon + 1, 32)) * 1000.0);
-  } catch (const std::exception&) {
+  const auto start = text.find_first_not_of(' ', colon + 1);
+  double mhz = 0;
+  if (start == std::string::npos ||
+      std::from_chars(text.data() + start, text.data() + text.size(), mhz).ec != std::errc()) {
     return 0;
   }
+  return static_cast<long>(mhz * 1000.0);
 }
 
 std::string host_kernel() {
@@ -95,8 +103,8 @@ KernelRecord kernel_record(const kbuild::BuiltKernel& built) {
 }
 
 std::string describe_run(const RunRecord& r) {
-  if (r.outcome != "OK") {
-    return fmt::format("{}: {}", r.outcome, r.reason);
+  if (r.outcome != vm::Outcome::ok) {
+    return fmt::format("{}: {}", vm::to_string(r.outcome), r.reason);
   }
   const auto max_walk =
     r.walk_ns.empty() ? 0 : *std::max_element(r.walk_ns.begin(), r.walk_ns.end());
@@ -143,7 +151,7 @@ Results AbRunner::run() {
   m_results.phases["overhead"] = total - m_guest_seconds - m_results.phases["build"];
   m_results.complete = true;
   save();
-  fs::remove(m_settings.results_dir / k_incomplete_marker);
+  util::remove_file(m_settings.results_dir / k_incomplete_marker, "results directory marker");
   return m_results;
 }
 
@@ -159,9 +167,9 @@ void AbRunner::build_kernels() {
   for (const auto& b : built) {
     m_results.kernels.push_back(kernel_record(b));
     m_results.environment["compiler"] = b.kernel.meta.value("toolchain", "");
-    if (fs::exists(b.kernel.build_log)) {
-      fs::copy_file(b.kernel.build_log, m_settings.results_dir / ("build-" + b.variant + ".log"),
-                    fs::copy_options::overwrite_existing);
+    if (util::path_exists(b.kernel.build_log, "build log")) {
+      util::copy_file(b.kernel.build_log, m_settings.results_dir / ("build-" + b.variant + ".log"),
+                      "build log");
     }
   }
 }
@@ -198,7 +206,7 @@ void AbRunner::boot_all() {
       save();
       const auto& r = m_results.runs.back();
       spdlog::info("[{} {}/{}] {}", r.variant, boot + 1, boots, describe_run(r));
-      if (r.outcome == "INTERRUPTED") {
+      if (r.outcome == vm::Outcome::interrupted) {
         m_results.phases["runs"] = since(start);
         save();
         throw Interrupted(util::interrupt_signal() != 0 ? util::interrupt_signal() : SIGINT);
@@ -217,7 +225,10 @@ RunRecord AbRunner::boot_once(const KernelRecord& kernel, int boot) {
   if (!run.qemu_version.empty()) {
     m_results.environment["qemu_version"] = run.qemu_version;
   }
-  const std::string capture = util::read_file_or_empty(run.results_file);
+  // One byte over the limit lets the parser say the capture is too large.
+  const std::string capture =
+    util::read_file_prefix(run.results_file, k_max_capture_bytes + 1, "result channel capture")
+      .value_or(std::string());
   const ChannelParse parse = parse_result_channel_lenient(capture);
   return make_run_record(kernel.variant, boot, run, parse, m_settings.results_dir);
 }

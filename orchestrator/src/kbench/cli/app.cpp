@@ -71,7 +71,9 @@ void add_global_options(CLI::App& app, GlobalOptions& g, int& verbose, bool& qui
   app.add_option("--cache-dir", g.cache_dir,
                  "Cache for kernel trees, built kernels and ccache "
                  "[default: $KBENCH_CACHE_DIR or ~/.cache/kbench]");
-  app.add_option("-j,--jobs", g.jobs, "Parallel compile jobs [default: number of cores]");
+  app
+    .add_option("-j,--jobs", g.jobs, "Parallel compile jobs, 1 to 1024 [default: number of cores]")
+    ->check(CLI::Range(1, 1024));
   app.add_flag("-v,--verbose", verbose, "More detail on stderr");
   app.add_flag("-q,--quiet", quiet, "Only warnings and errors on stderr");
 }
@@ -243,10 +245,10 @@ int main(int argc, char** argv) {
   try {
     return dispatch(argc, argv);
   } catch (const Error& e) {
-    fmt::print(stderr, "kbench: error: {}\n", e.what());
+    util::log_final_error(e.what());
     return static_cast<int>(e.code());
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "kbench: internal error: {}\n", e.what());
+  } catch (const std::exception& e) { // a library's exception nobody converted: a kbench bug
+    util::log_final_error(fmt::format("internal error: {}", e.what()));
     return static_cast<int>(ExitCode::infra);
   }
 }

@@ -86,7 +86,7 @@ std::vector<report::CiArtifact> artifacts(const fs::path& dir, const std::string
   std::vector<report::CiArtifact> out;
   for (const char* name : { "report.md", "junit.xml", "results.json", "report.txt",
                             "plots/distribution.png", "plots/per-boot.png", "kbench.log" }) {
-    if (fs::exists(dir / name) || std::string_view(name) == "junit.xml") {
+    if (util::path_exists(dir / name, "CI artifact") || std::string_view(name) == "junit.xml") {
       out.push_back({ name, link(base, name) });
     }
   }
@@ -95,7 +95,7 @@ std::vector<report::CiArtifact> artifacts(const fs::path& dir, const std::string
 
 // Write summary.md naming an error that ended the job before any verdict.
 void write_error_summary(const fs::path& dir, const Error& e) {
-  if (dir.empty() || !fs::is_directory(dir)) {
+  if (dir.empty() || !util::is_directory(dir, "results directory")) {
     return;
   }
   const std::string kind = e.code() == ExitCode::infra ? "INFRASTRUCTURE ERROR" : "ERROR";
@@ -114,7 +114,7 @@ Judged obtain_run(const GlobalOptions& global, const CiOptions& options) {
   if (!options.results.empty()) {
     const fs::path file = results_file(options.results);
     Judged j{ bench::read_results(file), file.parent_path() };
-    if (fs::exists(j.dir / "INCOMPLETE")) {
+    if (util::path_exists(j.dir / "INCOMPLETE", "results directory marker")) {
       j.results.complete = false;
     }
     return j;

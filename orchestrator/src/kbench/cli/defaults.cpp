@@ -1,4 +1,8 @@
 #include <kbench/cli/defaults.hpp>
+#include <kbench/util/error.hpp>
+
+#include <pwd.h>
+#include <unistd.h>
 
 #include <cstdlib>
 
@@ -32,7 +36,14 @@ fs::path default_cache_dir() {
   if (const char* home = env_or_null("HOME")) {
     return fs::path(home) / ".cache" / "kbench";
   }
-  return fs::current_path() / ".cache" / "kbench";
+  // No HOME (a service, `env -i`): the user's home directory from the password database,
+  // never the current directory.
+  if (const struct passwd* user = ::getpwuid(::getuid());
+      user != nullptr && user->pw_dir != nullptr && *user->pw_dir == '/') {
+    return fs::path(user->pw_dir) / ".cache" / "kbench";
+  }
+  throw Error(ExitCode::usage, "no cache directory: HOME is not set and the user has no home "
+                               "directory; set KBENCH_CACHE_DIR or pass --cache-dir");
 }
 
 fs::path default_measurement_patches() {

@@ -173,8 +173,7 @@ KernelSet open_experiment_kernels(const GlobalOptions& global, const experiment:
                                   const KernelOptions& flags, util::ProcessRunner& runner) {
   KernelSet set;
   const fs::path cache =
-    fs::absolute(global.cache_dir.empty() ? default_cache_dir() : global.cache_dir)
-      .lexically_normal();
+    util::absolute(global.cache_dir.empty() ? default_cache_dir() : global.cache_dir);
   set.source =
     source::open_source(source::parse_spec(e.kernel.source, e.kernel.ref), runner, cache);
   set.source->identify();
@@ -260,7 +259,7 @@ fs::path timestamped_results_dir(const std::string& prefix) {
   gmtime_r(&t, &tm);
   char name[32];
   std::strftime(name, sizeof name, "-%Y%m%d-%H%M%S", &tm);
-  return fs::current_path() / "kbench-results" / (prefix + name);
+  return util::absolute("kbench-results") / (prefix + name);
 }
 
 bench::AbSettings ab_settings(const GlobalOptions& global, const experiment::Experiment& e,
@@ -268,7 +267,7 @@ bench::AbSettings ab_settings(const GlobalOptions& global, const experiment::Exp
   bench::AbSettings s;
   s.experiment = bench_experiment(e);
   s.results_dir = e.outputs.results_dir.empty() ? timestamped_results_dir("ab")
-                                                : fs::absolute(e.outputs.results_dir);
+                                                : util::absolute(e.outputs.results_dir);
   s.accelerator_policy = vm::parse_accelerator_policy(e.vm.accelerator);
   s.deadlines = deadlines_of(e);
   s.guest = guest_image();

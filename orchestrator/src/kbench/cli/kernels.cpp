@@ -27,7 +27,7 @@ KernelSet open_kernels(const GlobalOptions& global, const KernelOptions& options
   KernelSet set;
   // Absolute: make, ccache and git run in other directories.
   const fs::path cache =
-    fs::absolute(global.cache_dir.empty() ? default_cache_dir() : global.cache_dir).lexically_normal();
+    util::absolute(global.cache_dir.empty() ? default_cache_dir() : global.cache_dir);
   set.source = source::open_source(source::parse_spec(options.source, options.ref), runner, cache);
   set.source->identify();
 

@@ -26,7 +26,7 @@ void require_variant(const bench::Results& results, const std::string& variant,
 } // namespace
 
 std::filesystem::path results_file(const std::filesystem::path& path) {
-  return std::filesystem::is_directory(path) ? path / "results.json" : path;
+  return util::is_directory(path, "results") ? path / "results.json" : path;
 }
 
 int run_report(const std::filesystem::path& results, const std::filesystem::path& out_dir) {

@@ -54,7 +54,7 @@ void append_member(std::string& out, std::uint32_t ino, std::uint32_t mode, std:
 }
 
 std::string read_binary(const std::filesystem::path& path, std::string_view what) {
-  if (!std::filesystem::is_regular_file(path)) {
+  if (!util::is_regular_file(path, "guest program")) {
     throw Error(
       ExitCode::guest,
       fmt::format("guest {} not found: {} (build it: cmake --build build)", what, path.string()));

@@ -14,18 +14,15 @@ namespace {
 
 // Throw a build error unless the build produced `path`.
 void require_output(const fs::path& path) {
-  if (!fs::is_regular_file(path)) {
+  if (!util::is_regular_file(path, "build output")) {
     throw Error(ExitCode::build, fmt::format("{} was not produced by the build", path.string()));
   }
 }
 
-// Copy `from` to `to`, turning a filesystem error into a kbench::Error.
-void copy_into_cache(const fs::path& from, const fs::path& to) {
-  std::error_code ec;
-  if (!fs::copy_file(from, to, ec)) {
-    throw Error(ExitCode::infra, fmt::format("cannot copy {} into the kernel cache ({}): {}",
-                                             from.string(), to.string(), ec.message()));
-  }
+// Return true when `key` can be a kernel key (64 hex digits): a cache file names it, and it
+// becomes a directory name.
+bool is_key(const std::string& key) {
+  return key.size() == 64 && key.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
 } // namespace
@@ -59,22 +56,22 @@ KernelCache::KernelCache(fs::path root) : m_root(std::move(root)) {
 }
 
 std::optional<CachedKernel> KernelCache::find_by_inputs(const std::string& input_hash) const {
-  const std::string key = util::read_file_or_empty(m_root / "index" / input_hash);
-  if (key.size() != 64) {
+  const auto key = util::read_file_if_exists(m_root / "index" / input_hash, "kernel cache index");
+  if (!key || !is_key(*key)) {
     return std::nullopt;
   }
-  return find(key);
+  return find(*key);
 }
 
 std::optional<CachedKernel> KernelCache::find(const std::string& key) const {
   const fs::path dir = m_root / "kernels" / key;
-  const std::string meta_text = util::read_file_or_empty(dir / "meta.json");
-  if (meta_text.empty() || !fs::exists(dir / "bzImage")) {
+  const auto meta_text = util::read_file_if_exists(dir / "meta.json", "kernel cache entry");
+  if (!meta_text || !util::path_exists(dir / "bzImage", "kernel cache entry")) {
     return std::nullopt;
   }
   CachedKernel kernel;
   try {
-    kernel.meta = nlohmann::json::parse(meta_text);
+    kernel.meta = nlohmann::json::parse(*meta_text);
     kernel.bzimage_sha256 = kernel.meta.at("bzimage_sha256").get<std::string>();
     kernel.config_sha256 = kernel.meta.at("config_sha256").get<std::string>();
     kernel.kernel_release = kernel.meta.value("kernel_release", "");
@@ -104,13 +101,14 @@ CachedKernel KernelCache::store(const std::string& key, const std::string& input
   require_output(outputs.bzimage);
   require_output(outputs.config);
   util::TempDir tmp(".store-" + key.substr(0, 16), m_root / "kernels");
-  copy_into_cache(outputs.bzimage, tmp.path() / "bzImage");
-  copy_into_cache(outputs.config, tmp.path() / "config");
-  if (fs::exists(outputs.build_log)) {
-    copy_into_cache(outputs.build_log, tmp.path() / "build.log");
+  const std::string_view role = "build output (into the kernel cache)";
+  util::copy_file(outputs.bzimage, tmp.path() / "bzImage", role);
+  util::copy_file(outputs.config, tmp.path() / "config", role);
+  if (util::path_exists(outputs.build_log, role)) {
+    util::copy_file(outputs.build_log, tmp.path() / "build.log", role);
   }
-  if (!outputs.system_map.empty() && fs::exists(outputs.system_map)) {
-    copy_into_cache(outputs.system_map, tmp.path() / "System.map");
+  if (!outputs.system_map.empty() && util::path_exists(outputs.system_map, role)) {
+    util::copy_file(outputs.system_map, tmp.path() / "System.map", role);
   }
   meta["key"] = key;
   meta["bzimage_sha256"] = util::sha256_file(tmp.path() / "bzImage");
@@ -119,7 +117,8 @@ CachedKernel KernelCache::store(const std::string& key, const std::string& input
   util::write_file_atomic(tmp.path() / "meta.json", meta.dump(2) + "\n");
   const fs::path dir = m_root / "kernels" / key;
   util::remove_all(dir);
-  fs::rename(tmp.release(), dir);
+  util::rename(tmp.path(), dir, "kernel cache entry");
+  tmp.release(); // renamed into place: nothing left to remove
   link_inputs(input_hash, key);
   auto stored = find(key);
   if (!stored) {

@@ -34,6 +34,22 @@ void run_checked(util::ProcessRunner& runner, std::vector<std::string> argv, con
   }
 }
 
+// Replace the content of `file` with `text`, keeping its modification time (make must not
+// see it as changed).
+void rewrite_keeping_mtime(const fs::path& file, const std::string& text) {
+  std::error_code ec;
+  const auto mtime = fs::last_write_time(file, ec);
+  if (!ec) {
+    util::write_file_atomic(file, text);
+    fs::last_write_time(file, mtime, ec);
+  }
+  if (ec) {
+    throw Error(ExitCode::infra, fmt::format("cannot keep the modification time of build record "
+                                             "{}: {}",
+                                             file.string(), ec.message()));
+  }
+}
+
 // kbuild builds tools/objtool with absolute paths and records them in the
 // tools' .cmd files; after a tree is copied they would not match the new
 // location, objtool would be rebuilt and, since every object depends on it,
@@ -42,16 +58,15 @@ void run_checked(util::ProcessRunner& runner, std::vector<std::string> argv, con
 void relocate_tool_records(const fs::path& out_dir, const std::string& from,
                            const std::string& to) {
   const fs::path tools = out_dir / "tools";
-  if (!fs::exists(tools)) {
+  if (!util::path_exists(tools, "kernel build directory")) {
     return;
   }
-  for (const auto& entry : fs::recursive_directory_iterator(tools)) {
-    const auto name = entry.path().filename().string();
-    if (!entry.is_regular_file() || name.size() < 5 || name.front() != '.' ||
-        name.substr(name.size() - 4) != ".cmd") {
+  for (const auto& file : util::files_under(tools, "kernel build directory")) {
+    const auto name = file.filename().string();
+    if (name.size() < 5 || name.front() != '.' || name.substr(name.size() - 4) != ".cmd") {
       continue;
     }
-    std::string text = util::read_file(entry.path());
+    std::string text = util::read_file(file);
     if (text.find(from) == std::string::npos) {
       continue;
     }
@@ -59,9 +74,7 @@ void relocate_tool_records(const fs::path& out_dir, const std::string& from,
          pos = text.find(from, pos + to.size())) {
       text.replace(pos, from.size(), to);
     }
-    const auto mtime = fs::last_write_time(entry.path());
-    util::write_file_atomic(entry.path(), text);
-    fs::last_write_time(entry.path(), mtime);
+    rewrite_keeping_mtime(file, text);
   }
 }
 
@@ -80,19 +93,22 @@ VariantTree::VariantTree(fs::path root, util::ProcessRunner& runner)
   : m_root(std::move(root)), m_runner(runner) {}
 
 std::optional<TreeState> VariantTree::state() const {
-  const std::string text = util::read_file_or_empty(meta_dir(m_root) / "state.json");
-  if (text.empty()) {
+  const fs::path file = meta_dir(m_root) / "state.json";
+  const auto text = util::read_file_if_exists(file, "tree state");
+  if (!text) {
     return std::nullopt;
   }
   try {
-    const auto j = nlohmann::json::parse(text);
+    const auto j = nlohmann::json::parse(*text);
     TreeState s;
     s.source_id = j.at("source_id").get<std::string>();
     s.base_commit = j.value("base_commit", "");
     s.applied = j.at("applied").get<std::vector<std::string>>();
     s.applied_commits = j.value("applied_commits", std::vector<std::string>{});
     return s;
-  } catch (const nlohmann::json::exception&) {
+  } catch (const nlohmann::json::exception& e) { // damaged (an interrupted write of old): rebuild
+    spdlog::warn("ignoring the damaged tree state {} (the tree is created again): {}",
+                 file.string(), e.what());
     return std::nullopt;
   }
 }
@@ -109,7 +125,7 @@ void VariantTree::write_state(const TreeState& s) const {
 bool VariantTree::can_donate_to(const std::string& source_id, const patches::Series& series) const {
   const auto s = state();
   return s && s->source_id == source_id && common_prefix(s->applied, series) == s->applied.size() &&
-         fs::exists(out_dir() / ".config");
+         util::path_exists(out_dir() / ".config", "kernel build directory");
 }
 
 std::string VariantTree::git_head() const {
@@ -188,8 +204,7 @@ void VariantTree::apply_tail(TreeState& s, const patches::Series& series, bool g
     patches::apply_series(m_runner, one, m_root,
                           git ? patches::Method::git_am : patches::Method::patch, log, identity);
     util::create_directories(saved_patch(m_root, i).parent_path());
-    fs::copy_file(series.patches[i].path, saved_patch(m_root, i),
-                  fs::copy_options::overwrite_existing);
+    util::copy_file(series.patches[i].path, saved_patch(m_root, i), "applied patch");
     s.applied.push_back(series.patches[i].sha256);
     if (git) {
       s.applied_commits.push_back(git_head());

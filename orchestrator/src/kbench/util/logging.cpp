@@ -1,10 +1,19 @@
 #include <kbench/util/logging.hpp>
 
+#include <fmt/format.h>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
+
 namespace kbench::util {
+
+namespace {
+
+bool g_initialized = false; // init_logging() ran: the default logger has kbench's sinks
+
+} // namespace
 
 void init_logging(Verbosity verbosity) {
   auto stderr_sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
@@ -24,6 +33,15 @@ void init_logging(Verbosity verbosity) {
   logger->set_level(spdlog::level::debug);
   logger->flush_on(spdlog::level::info);
   spdlog::set_default_logger(logger);
+  g_initialized = true;
+}
+
+void log_final_error(std::string_view message) {
+  if (g_initialized) {
+    spdlog::error("{}", message); // stderr as "kbench: error: ..." and every log file
+    return;
+  }
+  fmt::print(stderr, "kbench: error: {}\n", message);
 }
 
 void add_log_file(const std::filesystem::path& path) {

@@ -60,7 +60,7 @@ void create_output_file(const fs::path& path) {
 // Return the first directory from `dir` upwards that others cannot search
 // (libvirt-qemu then cannot reach the staged kernel), or "".
 fs::path unsearchable_ancestor(const fs::path& dir) {
-  for (fs::path at = fs::absolute(dir); !at.empty(); at = at.parent_path()) {
+  for (fs::path at = util::absolute(dir); !at.empty(); at = at.parent_path()) {
     std::error_code ec;
     const auto perms = fs::status(at, ec).permissions();
     if (!ec && (perms & fs::perms::others_exec) == fs::perms::none) {
@@ -75,14 +75,14 @@ fs::path unsearchable_ancestor(const fs::path& dir) {
 
 // Put `source` at `target` (a hard link, else a copy), readable by everyone.
 void stage_boot_file(const fs::path& source, const fs::path& target) {
-  if (!fs::is_regular_file(source)) {
+  if (!util::is_regular_file(source, "boot input")) {
     throw Error(ExitCode::infra, fmt::format("boot input missing: {}", source.string()));
   }
   std::error_code ec;
   fs::remove(target, ec);
   fs::create_hard_link(source, target, ec);
-  if (ec) {
-    fs::copy_file(source, target, fs::copy_options::overwrite_existing);
+  if (ec) { // another filesystem: a copy
+    util::copy_file(source, target, "boot input");
   }
   fs::permissions(target, fs::perms::others_read | fs::perms::group_read, fs::perm_options::add,
                   ec);
@@ -269,18 +269,21 @@ void LibvirtRunner::collect_qemu_log(const std::string& name, VmRun& run) const 
   if (!is_local_uri(m_options.uri)) {
     return;
   }
-  const std::string log = util::read_file_or_empty(m_options.qemu_log_dir / (name + ".log"));
-  if (log.empty()) {
-    return;
-  }
+  // A diagnostic extra: libvirt's log may be missing or unreadable (not root); the boot's
+  // outcome does not depend on it.
   try {
-    util::write_file_atomic(run.qemu_log, log);
+    const auto log =
+      util::read_file_if_exists(m_options.qemu_log_dir / (name + ".log"), "libvirt's QEMU log");
+    if (!log || log->empty()) {
+      return;
+    }
+    util::write_file_atomic(run.qemu_log, *log);
+    const std::string tail = output_tail(*log);
+    run.qemu_output_tail =
+      run.qemu_output_tail.empty() ? tail : fmt::format("{}: {}", run.qemu_output_tail, tail);
   } catch (const Error& error) {
     spdlog::debug("vm: cannot copy libvirt's QEMU log: {}", error.what());
   }
-  const std::string tail = output_tail(log);
-  run.qemu_output_tail =
-    run.qemu_output_tail.empty() ? tail : fmt::format("{}: {}", run.qemu_output_tail, tail);
 }
 
 } // namespace kbench::vm

@@ -1,6 +1,7 @@
 #include <kbench/util/process.hpp>
 #include <kbench/vm/run_watch.hpp>
 
+#include <algorithm>
 #include <fstream>
 
 namespace kbench::vm {
@@ -23,7 +24,8 @@ std::string output_tail(const std::string& log) {
   return text;
 }
 
-FileTail::FileTail(std::filesystem::path path) : m_path(std::move(path)) {}
+FileTail::FileTail(std::filesystem::path path, std::size_t max_bytes)
+  : m_path(std::move(path)), m_max_bytes(max_bytes) {}
 
 std::string FileTail::read_new() {
   std::ifstream in(m_path, std::ios::binary);
@@ -32,10 +34,15 @@ std::string FileTail::read_new() {
   }
   in.seekg(0, std::ios::end);
   const auto size = static_cast<std::streamoff>(in.tellg());
-  if (size <= m_offset) {
+  const auto limit = static_cast<std::streamoff>(m_max_bytes);
+  if (size > limit) {
+    m_truncated = true;
+  }
+  const auto end = std::min(size, limit);
+  if (end <= m_offset) {
     return {};
   }
-  std::string bytes(static_cast<std::size_t>(size - m_offset), '\0');
+  std::string bytes(static_cast<std::size_t>(end - m_offset), '\0');
   in.seekg(m_offset);
   in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   bytes.resize(static_cast<std::size_t>(in.gcount()));

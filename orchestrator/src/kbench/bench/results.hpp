@@ -31,6 +31,7 @@ struct Experiment {
   int memory_mib = 2048;
   int numa_nodes = 2;
   std::string accelerator_policy = "auto";
+  std::string timing_policy; // auto | wall | virtual (vm/timing.hpp); "" in older files
 };
 
 // One patch of a kernel's series.
@@ -69,6 +70,7 @@ struct RunRecord {
                        // INFRA_ERROR, INTERRUPTED
   std::string reason;  // one line
   std::string accelerator;
+  std::string timing; // wall | virtual; "" in files written before timing modes (= wall)
   std::map<std::string, double> phases; // boot_to_init, benchmark, shutdown, total (seconds)
 
   std::string guest_status; // none | pending | ok | correctness_fail | bench_fail
@@ -148,6 +150,10 @@ Results read_results(const std::filesystem::path& path);
 
 // Write `results` to `path` atomically.
 void write_results(const Results& results, const std::filesystem::path& path);
+
+// Return the timing mode `run` was measured in: "wall" or "virtual" (files
+// written before timing modes existed were all wall-clock).
+std::string timing_of(const RunRecord& run);
 
 // Return the runs of `variant` whose outcome is OK.
 std::vector<const RunRecord*> ok_runs(const Results& results, const std::string& variant);

@@ -101,6 +101,7 @@ RunRecord make_run_record(const std::string& variant, int boot, const vm::VmRun&
   r.outcome = std::string(vm::to_string(verdict.outcome));
   r.reason = verdict.reason;
   r.accelerator = std::string(vm::to_string(run.accelerator));
+  r.timing = std::string(vm::to_string(run.timing));
   r.phases = { { "boot_to_init", seconds(run.timings.boot_to_init) },
                { "benchmark", seconds(run.timings.benchmark) },
                { "shutdown", seconds(run.timings.shutdown) },

@@ -98,6 +98,9 @@ void add_ab_options(CLI::App& command, AbOptions& o) {
   ab->add_option("--dup-pages", o.dup_pages, "Pages merged into the KSM page");
   ab->add_option("--trigger", o.trigger, "migrate | compact | swap");
   ab->add_option("--accel", o.accelerator, "auto | kvm | tcg")->capture_default_str();
+  ab->add_option("--timing", o.timing,
+                 "auto (virtual under TCG, wall under KVM) | wall | virtual (docs/timing.md)")
+    ->capture_default_str();
   ab->add_option("--vcpus", o.vcpus, "Guest vCPUs")->capture_default_str();
   ab->add_option("--memory", o.memory_mib, "Guest memory in MiB")->capture_default_str();
   ab->add_option("--boot-timeout", o.boot_timeout_s, "Seconds from QEMU start to init")

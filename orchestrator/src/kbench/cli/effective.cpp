@@ -69,6 +69,7 @@ void run_overrides(const AbOptions& a, OverrideList& o) {
   o.add("--dup-pages", "workload.dup_pages", a.dup_pages, d.dup_pages);
   o.add("--trigger", "workload.trigger", a.trigger, d.trigger);
   o.add("--accel", "vm.accelerator", a.accelerator, d.accelerator);
+  o.add("--timing", "vm.timing", a.timing, d.timing);
   o.add("--vcpus", "vm.vcpus", a.vcpus, d.vcpus);
   o.add("--memory", "vm.memory_mib", a.memory_mib, d.memory_mib);
   o.add("--backend", "vm.backend", a.backend, d.backend);
@@ -159,6 +160,7 @@ AbOptions effective_options(const experiment::Experiment& e, const AbOptions& op
   o.dup_pages = static_cast<long>(e.workload.dup_pages);
   o.trigger = e.workload.trigger;
   o.accelerator = e.vm.accelerator;
+  o.timing = e.vm.timing;
   o.vcpus = e.vm.vcpus;
   o.memory_mib = e.vm.memory_mib;
   o.backend = e.vm.backend;
@@ -209,6 +211,7 @@ bench::Experiment bench_experiment(const experiment::Experiment& e) {
   b.memory_mib = e.vm.memory_mib;
   b.numa_nodes = e.vm.numa_nodes;
   b.accelerator_policy = e.vm.accelerator;
+  b.timing_policy = e.vm.timing;
   return b;
 }
 
@@ -270,6 +273,7 @@ bench::AbSettings ab_settings(const GlobalOptions& global, const experiment::Exp
   s.results_dir = e.outputs.results_dir.empty() ? timestamped_results_dir("ab")
                                                 : fs::absolute(e.outputs.results_dir);
   s.accelerator_policy = vm::parse_accelerator_policy(e.vm.accelerator);
+  s.timing_policy = vm::parse_timing_policy(e.vm.timing);
   s.deadlines = deadlines_of(e);
   s.guest = guest_image();
   s.source_description = set.source->identify().description;
@@ -287,10 +291,14 @@ void print_qemu_plan(const bench::AbSettings& settings, const KernelSet& set) {
   const fs::path initramfs = settings.results_dir / "initramfs.cpio.gz";
   const bool kvm = settings.accelerator_policy == vm::AcceleratorPolicy::kvm;
   const vm::Accelerator accelerator = kvm ? vm::Accelerator::kvm : vm::Accelerator::tcg;
-  if (settings.accelerator_policy == vm::AcceleratorPolicy::automatic) {
+  const bool virtual_first = settings.timing_policy == vm::TimingPolicy::virtual_;
+  if (settings.accelerator_policy == vm::AcceleratorPolicy::automatic && !virtual_first) {
     fmt::print("# accelerator auto: a probe boot decides; shown with TCG (KVM: -accel kvm -cpu "
                "host, no tsc_early_khz)\n");
   }
+  const vm::Timing timing = vm::resolve_timing(settings.timing_policy, accelerator);
+  fmt::print("# timing {}: {}\n", vm::to_string(settings.timing_policy),
+             vm::describe_timing(accelerator, timing));
   fmt::print("# experiment {} ({})\n", settings.provenance.experiment_sha256,
              settings.experiment.scenario);
   for (const auto& variant : set.variants) {
@@ -299,7 +307,8 @@ void print_qemu_plan(const bench::AbSettings& settings, const KernelSet& set) {
     kernel.bzimage = settings.prebuilt.empty() ? planned_bzimage(plan, variant.name)
                                                : settings.prebuilt.front().bzimage;
     const fs::path work = settings.results_dir / "runs" / (variant.name + "-0");
-    const vm::VmSpec spec = bench::boot_spec(settings, kernel, initramfs, accelerator, work);
+    const vm::VmSpec spec =
+      bench::boot_spec(settings, kernel, initramfs, accelerator, timing, work);
     fmt::print("# {}: boot 1 of {} (runs/{}-N for boot N+1)\n{}\n", variant.name,
                settings.experiment.boots, variant.name, util::format_argv(vm::qemu_argv(spec)));
   }

@@ -19,7 +19,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(
   RunRecord, variant, boot, outcome, reason, accelerator, timing, phases, guest_status, guest_error,
   method, kernel_release, clocksource, vmas_requested, vmas_real, pages_shared, pages_sharing,
   merge_ms, trace_overrun, trace_dropped, walk_ns, lock_hold_ns, victim_stall_ns, trigger_ns,
-  victim_count, victim_max_ns, checks, warnings, backtrace, work_dir, qemu_argv)
+  walk_holds_timed_ns, walk_iterations, lock_hold_iterations, holds_lost, victim_count,
+  victim_max_ns, checks, warnings, backtrace, work_dir, qemu_argv)
 
 nlohmann::json to_json(const Results& r) {
   nlohmann::json j = { { "schema", "kbench-results" },
@@ -45,6 +46,15 @@ nlohmann::json to_json(const Results& r) {
   for (auto& run : j["runs"]) {
     if (run.value("timing", "").empty()) {
       run.erase("timing");
+    }
+    // Measurement-layer fields: absent from runs measured without the layer.
+    for (const char* key : { "walk_holds_timed_ns", "walk_iterations", "lock_hold_iterations" }) {
+      if (run.at(key).empty()) {
+        run.erase(key);
+      }
+    }
+    if (run.at("holds_lost") == 0) {
+      run.erase("holds_lost");
     }
   }
   if (!r.provenance.experiment_sha256.empty()) { // absent: written without an experiment

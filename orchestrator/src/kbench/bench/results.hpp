@@ -91,8 +91,13 @@ struct RunRecord {
   std::vector<std::uint64_t> lock_hold_ns;    // each anon_vma read-lock hold inside it
   std::vector<std::uint64_t> victim_stall_ns; // victim operations (a reservoir when many)
   std::vector<std::uint64_t> trigger_ns;      // wall time of each trigger (move_pages call)
-  std::uint64_t victim_count = 0;             // victim operations seen
-  std::uint64_t victim_max_ns = 0;            // exact maximum over all of them
+  // The measurement layer times lock holds in walks of their own (docs/patches.md):
+  std::vector<std::uint64_t> walk_holds_timed_ns;  // those walks' durations (not in walk_ns)
+  std::vector<std::uint64_t> walk_iterations;      // interval tree iterations of each of them
+  std::vector<std::uint64_t> lock_hold_iterations; // iterations of each lock hold (lock_hold_ns)
+  std::uint64_t holds_lost = 0;    // holds beyond the kernel's buffer (not in lock_hold_ns)
+  std::uint64_t victim_count = 0;  // victim operations seen
+  std::uint64_t victim_max_ns = 0; // exact maximum over all of them
 
   std::vector<CheckRecord> checks;
   std::vector<std::string> warnings;

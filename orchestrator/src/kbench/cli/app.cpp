@@ -32,7 +32,7 @@ const char* const k_exit_codes = R"(Exit codes (docs/exit-codes.md):
    4 kernel source error  9 correctness failure)";
 
 const char* const k_build_examples = R"(Examples:
-  kbench build                                  # Debian 6.12 + the ksm-rmap-walk series
+  kbench build                                  # Debian 6.12 + the ksm-rmap-walk series (its 6.12 port)
   kbench build --source ~/linux --patches my-series/
   kbench build --source ~/linux --ref v6.12 --patches my-series/
   kbench build --dry-run                        # print the make commands only
@@ -49,7 +49,7 @@ void add_kernel_options(CLI::App& app, KernelOptions& o) {
                  "Patch series (directory or files) applied to the patched variant only "
                  "[default: patches/ksm-rmap-walk]");
   app.add_option("--measurement-patches", o.measurement,
-                 "Patches applied to both variants [default: patches/instrumentation]");
+                 "Patches applied to both variants [default: patches/measurement]");
   app.add_flag("--no-measurement-patches", o.no_measurement,
                "Apply no measurement patches to either variant");
   app.add_option("--config", o.fragments,

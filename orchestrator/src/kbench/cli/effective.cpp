@@ -180,10 +180,14 @@ KernelSet open_experiment_kernels(const GlobalOptions& global, const experiment:
   set.source =
     source::open_source(source::parse_spec(e.kernel.source, e.kernel.ref), runner, cache);
   set.source->identify();
-  const auto common = patches::concat(patches::load_series(data_paths(e.patches.measurement)),
-                                      patches::load_series(data_paths(e.patches.baseline)));
-  const auto series = patches::load_series(data_paths(e.patches.patched));
-  set.variants = { { "baseline", common }, { "patched", patches::concat(common, series) } };
+  // Series with one port per kernel version ("6.1/", "6.12/") pick the source's.
+  const auto version = source::kernel_version(*set.source);
+  const auto layer = patches::load_series(data_paths(e.patches.measurement), version);
+  const auto common =
+    patches::concat(layer, patches::load_series(data_paths(e.patches.baseline), version));
+  const auto series = patches::load_series(data_paths(e.patches.patched), version);
+  set.variants = { { "baseline", common, layer.patches.size() },
+                   { "patched", patches::concat(common, series), layer.patches.size() } };
 
   kbuild::BuildSettings settings;
   settings.cache_dir = cache;

@@ -27,7 +27,8 @@ KernelSet open_kernels(const GlobalOptions& global, const KernelOptions& options
   KernelSet set;
   // Absolute: make, ccache and git run in other directories.
   const fs::path cache =
-    fs::absolute(global.cache_dir.empty() ? default_cache_dir() : global.cache_dir).lexically_normal();
+    fs::absolute(global.cache_dir.empty() ? default_cache_dir() : global.cache_dir)
+      .lexically_normal();
   set.source = source::open_source(source::parse_spec(options.source, options.ref), runner, cache);
   set.source->identify();
 
@@ -35,10 +36,14 @@ KernelSet open_kernels(const GlobalOptions& global, const KernelOptions& options
   if (measurement.empty() && !options.no_measurement) {
     measurement.push_back(default_measurement_patches());
   }
-  const auto common = patches::load_series(measurement);
+  // Series with one port per kernel version ("6.1/", "6.12/") pick the source's.
+  const auto version = source::kernel_version(*set.source);
+  const auto common = patches::load_series(measurement, version);
   const auto series = patches::load_series(
-    options.patches.empty() ? std::vector<fs::path>{ default_patch_series() } : options.patches);
-  set.variants = { { "baseline", common }, { "patched", patches::concat(common, series) } };
+    options.patches.empty() ? std::vector<fs::path>{ default_patch_series() } : options.patches,
+    version);
+  set.variants = { { "baseline", common, common.patches.size() },
+                   { "patched", patches::concat(common, series), common.patches.size() } };
 
   kbuild::BuildSettings settings;
   settings.cache_dir = cache;

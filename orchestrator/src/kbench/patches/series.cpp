@@ -202,6 +202,47 @@ std::vector<fs::path> series_file_order(const fs::path& dir) {
   return files;
 }
 
+// Return the subdirectories of `dir` named after a kernel version ("6.12"),
+// sorted by version; empty when `dir` holds patches or a series file itself.
+std::vector<std::pair<source::KernelVersion, fs::path>> version_ports(const fs::path& dir) {
+  std::vector<std::pair<source::KernelVersion, fs::path>> ports;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const auto ext = entry.path().extension();
+    if (entry.path().filename() == "series" ||
+        (entry.is_regular_file() && (ext == ".patch" || ext == ".diff"))) {
+      return {};
+    }
+    const std::string name = entry.path().filename().string();
+    const auto version = source::parse_version(name);
+    if (entry.is_directory() && version && std::count(name.begin(), name.end(), '.') == 1) {
+      ports.emplace_back(*version, entry.path());
+    }
+  }
+  std::sort(ports.begin(), ports.end());
+  return ports;
+}
+
+// Return the port of `dir` for `version`, or throw naming the ports there are.
+fs::path port_for(const fs::path& dir,
+                  const std::vector<std::pair<source::KernelVersion, fs::path>>& ports,
+                  const std::optional<source::KernelVersion>& version) {
+  std::string names;
+  for (const auto& [v, path] : ports) {
+    if (version && v.major == version->major && v.minor == version->minor) {
+      return path;
+    }
+    names += (names.empty() ? "" : ", ") + source::to_string(v, false);
+  }
+  throw Error(ExitCode::patch,
+              version ? fmt::format("patch series {} has ports for kernel {} only; the kernel "
+                                    "source is {}: name a series made for it (--patches DIR)",
+                                    dir.string(), names, source::to_string(*version))
+                      : fmt::format("patch series {} has one port per kernel version ({}) and "
+                                    "the kernel version is unknown here: name the port's "
+                                    "directory",
+                                    dir.string(), names));
+}
+
 std::vector<fs::path> directory_order(const fs::path& dir) {
   if (fs::exists(dir / "series")) {
     return series_file_order(dir);
@@ -272,11 +313,16 @@ Patch parse_patch(std::string_view text, const fs::path& path) {
   return patch;
 }
 
-Series load_series(const fs::path& given) {
+Series load_series(const fs::path& given, const std::optional<source::KernelVersion>& version) {
   // Absolute: patch(1) later runs in the kernel tree, not in the caller's directory.
-  const fs::path input = fs::absolute(given).lexically_normal();
+  fs::path input = fs::absolute(given).lexically_normal();
   if (!fs::exists(input)) {
     throw Error(ExitCode::patch, fmt::format("patch series not found: {}", input.string()));
+  }
+  if (fs::is_directory(input)) {
+    if (const auto ports = version_ports(input); !ports.empty()) {
+      input = port_for(input, ports, version);
+    }
   }
   const std::vector<fs::path> files =
     fs::is_directory(input) ? directory_order(input) : std::vector<fs::path>{ input };
@@ -290,10 +336,11 @@ Series load_series(const fs::path& given) {
   return series;
 }
 
-Series load_series(const std::vector<fs::path>& inputs) {
+Series load_series(const std::vector<fs::path>& inputs,
+                   const std::optional<source::KernelVersion>& version) {
   Series series;
   for (const auto& input : inputs) {
-    series = concat(series, load_series(input));
+    series = concat(series, load_series(input, version));
   }
   return series;
 }

@@ -32,7 +32,7 @@ std::string render_seed_blocks(const Sides& sides);
 std::string render_header(const Sides& sides);
 
 // Return "DIR (N patches)" for the patches `side`'s kernel carries beyond its
-// run's baseline kernel (the instrumentation both carry is left out), or "none".
+// run's baseline kernel (the measurement layer both carry is left out), or "none".
 std::string series_description(const Side& side);
 
 // Return the kernel release of `side` (kernel record, else its first run), or "unknown".

@@ -13,6 +13,8 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -248,30 +250,50 @@ std::string vmas_of(const vm::VmSpec& spec) {
   return spec.extra_cmdline.substr(pos + 12, end - pos - 12);
 }
 
-TEST(BenchSweepAb, BootsBaselineAndPatchedInterleavedAtEachPointInAscendingOrder) {
-  util::TempDir dir("kbench-sweep");
-  util::write_file_atomic(dir.path() / "init", "init");
-  util::write_file_atomic(dir.path() / "rmap_benchmark", "bench");
+// The real AbRunner over a tiny fake source, a scripted make and fake VMs.
+struct FakeAbRig {
+  util::TempDir dir{ "kbench-sweep" };
   TinySource source;
   test::FakeProcessRunner fake;
-  auto real = util::make_real_process_runner();
-  script_make(fake, *real);
-  kbuild::BuildSettings build;
-  build.cache_dir = dir.path() / "cache";
-  build.fragments = { kconfig::parse_fragment("CONFIG_KSM=y\n", "/cfg/bench.config") };
-  kbuild::KernelBuilder builder(fake, source, build);
+  std::unique_ptr<util::ProcessRunner> real = util::make_real_process_runner();
+  std::optional<kbuild::KernelBuilder> builder;
   const std::vector<kbuild::Variant> variants{ { "baseline", {} }, { "patched", {} } };
   vm::FakeVmRunner vms;
+
+  FakeAbRig() {
+    util::write_file_atomic(dir.path() / "init", "init");
+    util::write_file_atomic(dir.path() / "rmap_benchmark", "bench");
+    script_make(fake, *real);
+    kbuild::BuildSettings build;
+    build.cache_dir = dir.path() / "cache";
+    build.fragments = { kconfig::parse_fragment("CONFIG_KSM=y\n", "/cfg/bench.config") };
+    builder.emplace(fake, source, build);
+  }
+
+  // Return A/B settings for `experiment` into `results_dir` under TCG.
+  AbSettings settings(const Experiment& experiment, const fs::path& results_dir) const {
+    AbSettings s;
+    s.experiment = experiment;
+    s.results_dir = results_dir;
+    s.accelerator_policy = vm::AcceleratorPolicy::tcg;
+    s.guest = { dir.path() / "init", dir.path() / "rmap_benchmark" };
+    return s;
+  }
+
+  // Run the A/B of `s` and return its results.
+  Results run(const AbSettings& s) { return AbRunner(*builder, variants, vms, s).run(); }
+};
+
+TEST(BenchSweepAb, BootsBaselineAndPatchedInterleavedAtEachPointInAscendingOrder) {
+  FakeAbRig rig;
+  auto& vms = rig.vms;
+  auto& fake = rig.fake;
+  const auto& dir = rig.dir;
 
   Experiment base = scenario("quick");
   base.boots = 2;
   const auto runner = [&](const PointRequest& r) {
-    AbSettings s;
-    s.experiment = r.experiment;
-    s.results_dir = r.results_dir;
-    s.accelerator_policy = vm::AcceleratorPolicy::tcg;
-    s.guest = { dir.path() / "init", dir.path() / "rmap_benchmark" };
-    return AbRunner(builder, variants, vms, s).run();
+    return rig.run(rig.settings(r.experiment, r.results_dir));
   };
   const Sweep sweep = run_sweep(base, { 2000, 500 }, dir.path() / "sweep", runner);
 
@@ -313,28 +335,14 @@ struct TimedAb {
 };
 
 TimedAb run_timed_ab(vm::AcceleratorPolicy accelerator, vm::TimingPolicy timing) {
-  util::TempDir dir("kbench-timing");
-  util::write_file_atomic(dir.path() / "init", "init");
-  util::write_file_atomic(dir.path() / "rmap_benchmark", "bench");
-  TinySource source;
-  test::FakeProcessRunner fake;
-  auto real = util::make_real_process_runner();
-  script_make(fake, *real);
-  kbuild::BuildSettings build;
-  build.cache_dir = dir.path() / "cache";
-  build.fragments = { kconfig::parse_fragment("CONFIG_KSM=y\n", "/cfg/bench.config") };
-  kbuild::KernelBuilder builder(fake, source, build);
-  vm::FakeVmRunner vms;
-  AbSettings s;
-  s.experiment = scenario("quick");
-  s.experiment.boots = 2;
-  s.results_dir = dir.path() / "ab";
+  FakeAbRig rig;
+  Experiment e = scenario("quick");
+  e.boots = 2;
+  AbSettings s = rig.settings(e, rig.dir.path() / "ab");
   s.accelerator_policy = accelerator;
   s.timing_policy = timing;
-  s.guest = { dir.path() / "init", dir.path() / "rmap_benchmark" };
-  const std::vector<kbuild::Variant> variants{ { "baseline", {} }, { "patched", {} } };
-  Results results = AbRunner(builder, variants, vms, s).run();
-  return { std::move(results), vms.specs() };
+  Results results = rig.run(s);
+  return { std::move(results), rig.vms.specs() };
 }
 
 TEST(BenchAbTiming, AutoTimingUnderTcgBootsEveryVariantInVirtualTime) {

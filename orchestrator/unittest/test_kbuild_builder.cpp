@@ -404,15 +404,20 @@ std::vector<Variant> layered_variants(const fs::path& dir, const std::string& us
            { "patched", patches::concat(layer, patches::load_series(dir / "user.patch")), 1 } };
 }
 
-TEST(KbuildBuilderPreflight, SaysAPatchThatAppliesToThePristineTreeConflictsWithTheLayer) {
-  Rig rig;
+// Return the preflight error of layered_variants(user) in `rig` (exit code checked).
+std::string layered_preflight_error(Rig& rig, const std::string& user) {
   KernelBuilder builder(rig.fake, rig.source, rig.settings());
-  const auto variants = layered_variants(
-    rig.dir.path(), "--- a/mm/ksm.c\n+++ b/mm/ksm.c\n@@ -19,3 +19,3 @@\n line 19\n-line 20\n"
-                    "+line 20 by the user\n line 21\n");
+  const auto variants = layered_variants(rig.dir.path(), user);
   const auto e = error_of([&] { builder.preflight(variants); });
   EXPECT_EQ(e.code(), ExitCode::patch);
-  const std::string msg = e.what();
+  return e.what();
+}
+
+TEST(KbuildBuilderPreflight, SaysAPatchThatAppliesToThePristineTreeConflictsWithTheLayer) {
+  Rig rig;
+  const std::string msg = layered_preflight_error(
+    rig, "--- a/mm/ksm.c\n+++ b/mm/ksm.c\n@@ -19,3 +19,3 @@\n line 19\n-line 20\n"
+         "+line 20 by the user\n line 21\n");
   EXPECT_TRUE(contains(msg, "user.patch")) << msg;
   EXPECT_TRUE(contains(msg, "hunk #1 of mm/ksm.c")) << msg;
   EXPECT_TRUE(contains(msg, "patched's patches apply to the pristine source, so this one "
@@ -424,11 +429,9 @@ TEST(KbuildBuilderPreflight, SaysAPatchThatAppliesToThePristineTreeConflictsWith
 
 TEST(KbuildBuilderPreflight, SaysAPatchThatDoesNotApplyToThePristineTreeEither) {
   Rig rig;
-  KernelBuilder builder(rig.fake, rig.source, rig.settings());
-  const auto variants = layered_variants(
-    rig.dir.path(), "--- a/mm/ksm.c\n+++ b/mm/ksm.c\n@@ -2,3 +2,3 @@\n line 02\n-no such line\n"
-                    "+line 03 by the user\n line 04\n");
-  const std::string msg = error_of([&] { builder.preflight(variants); }).what();
+  const std::string msg = layered_preflight_error(
+    rig, "--- a/mm/ksm.c\n+++ b/mm/ksm.c\n@@ -2,3 +2,3 @@\n line 02\n-no such line\n"
+         "+line 03 by the user\n line 04\n");
   EXPECT_TRUE(contains(msg, "it does not apply to the pristine source either (without kbench's "
                             "measurement layer): patch "))
     << msg;

@@ -251,7 +251,7 @@ static int exists(const char* path) {
 
 static void probe(void) {
   emitf("probe ksm=%d tracefs=%d events=%d zram=%d numa_node1=%d", exists("/sys/kernel/mm/ksm/run"),
-        exists("/sys/kernel/tracing/trace"), exists("/sys/kernel/tracing/events/ksm/ksm_rmap_walk"),
+        exists("/sys/kernel/tracing/trace"), exists("/sys/kernel/tracing/events/kbench/kbench_rmap_walk"),
         exists("/sys/block/zram0"), exists("/sys/devices/system/node/node1"));
   finish("probe", NULL);
 }

@@ -1,8 +1,12 @@
 /* rmap_benchmark: many VMAs sharing one anon_vma, one KSM page mapped from
  * dup_pages of them, and timed rmap walks of that KSM page (migrate, compact
- * or swap), measured in the kernel by the ksm_rmap_walk{,_lock} tracepoints
- * (or function_graph), with a victim thread contending for the anon_vma lock
- * and a correctness check after every walk.
+ * or swap), measured in the kernel by kbench's measurement layer (the
+ * kbench:kbench_rmap_walk{,_lock} events, patches/measurement) or
+ * function_graph, with a victim thread contending for the anon_vma lock and a
+ * correctness check after every walk. With the layer, every recorded walk
+ * trigger runs twice: once with lock-hold timing off (the walk durations),
+ * once with it on (the lock holds and their iteration counts), so that timing
+ * the holds never inflates the walk figures.
  *
  * Arguments: key=value (vmas, dup_pages, walks, trigger, seed, victim,
  * merge_timeout_s; mode is accepted and ignored). Output: result-channel
@@ -33,20 +37,21 @@
 #endif
 #define KB_MPOL_MF_MOVE_ALL (1 << 2)
 #define TRACE_DIR "/sys/kernel/tracing"
+#define HOLD_TIMING "/sys/kernel/debug/kbench/hold_timing"
 #define KSM_DIR "/sys/kernel/mm/ksm"
 #define VICTIM_RESERVOIR 100000
 #define MAX_WALKS 10000
 
 enum trigger { TRIGGER_MIGRATE, TRIGGER_COMPACT, TRIGGER_SWAP };
-enum method { METHOD_NONE, METHOD_TRACEPOINT, METHOD_FUNCTION_GRAPH };
+enum method { METHOD_NONE, METHOD_LAYER, METHOD_FUNCTION_GRAPH };
 static const char* const k_trigger_names[] = { "migrate", "compact", "swap" };
-static const char* const k_method_names[] = { "none", "tracepoint", "function_graph" };
+static const char* const k_method_names[] = { "none", "layer", "function_graph" };
 
 struct params {
   unsigned long vmas, dup_pages, walks, seed, victim, merge_timeout_s, isolate, victim_pause_us,
     warmup;
   enum trigger trigger;
-  const char* trace; /* auto | tracepoint | function_graph | none */
+  const char* trace; /* auto | layer | function_graph | none */
 };
 
 static struct params g_p = { 20000, 256, 5, 1, 1, 120, 1, 0, 1, TRIGGER_MIGRATE, "auto" };
@@ -56,6 +61,7 @@ static unsigned char* g_region;
 static unsigned long* g_dup_index; /* page index of every dup page */
 static unsigned char* g_pattern;   /* expected content of the dup pages */
 static enum method g_method;
+static int g_hold_timing; /* the layer's lock-hold timing can be switched on */
 
 /* ---- output ------------------------------------------------------------ */
 
@@ -214,9 +220,9 @@ static void parse_args(int argc, char** argv) {
     else if (!strcmp(k, "merge_timeout_s"))
       g_p.merge_timeout_s = parse_ul(k, v);
     else if (!strcmp(k, "trace")) {
-      if (strcmp(v, "auto") && strcmp(v, "tracepoint") && strcmp(v, "function_graph") &&
+      if (strcmp(v, "auto") && strcmp(v, "layer") && strcmp(v, "function_graph") &&
           strcmp(v, "none"))
-        die("invalid trace '%s' (expected auto, tracepoint, function_graph or none)", v);
+        die("invalid trace '%s' (expected auto, layer, function_graph or none)", v);
       g_p.trace = v;
     } else if (!strcmp(k, "trigger")) {
       int found = 0;
@@ -404,25 +410,36 @@ static void trace_clear(void) {
     close(fd);
 }
 
+/* Switch the layer's lock-hold timing on or off (between triggers only). */
+static void hold_timing(int on) {
+  if (write_str(HOLD_TIMING, on ? "1" : "0") != 0)
+    die("cannot write %d to %s: %s", on, HOLD_TIMING, strerror(errno));
+}
+
 static void setup_tracing(void) {
-  const int want_tp = !strcmp(g_p.trace, "auto") || !strcmp(g_p.trace, "tracepoint");
+  const int want_layer = !strcmp(g_p.trace, "auto") || !strcmp(g_p.trace, "layer");
   const int want_fg = !strcmp(g_p.trace, "auto") || !strcmp(g_p.trace, "function_graph");
   g_method = METHOD_NONE;
   if (!strcmp(g_p.trace, "none")) {
     /* measurement disabled on request */
   } else if (!exists(TRACE_DIR "/trace")) {
     warn("tracefs is not available at %s", TRACE_DIR);
-  } else if (want_tp && exists(TRACE_DIR "/events/ksm/ksm_rmap_walk/enable") &&
-             exists(TRACE_DIR "/events/ksm/ksm_rmap_walk_lock/enable")) {
+  } else if (want_layer && exists(TRACE_DIR "/events/kbench/kbench_rmap_walk/enable") &&
+             exists(TRACE_DIR "/events/kbench/kbench_rmap_walk_lock/enable")) {
     trace_write("tracing_on", "0");
     trace_write("current_tracer", "nop");
     if (trace_write("buffer_size_kb", "8192") != 0)
       warn("cannot set buffer_size_kb=8192: %s", strerror(errno));
-    if (trace_write("events/ksm/ksm_rmap_walk/enable", "1") == 0 &&
-        trace_write("events/ksm/ksm_rmap_walk_lock/enable", "1") == 0)
-      g_method = METHOD_TRACEPOINT;
+    if (trace_write("events/kbench/kbench_rmap_walk/enable", "1") == 0 &&
+        trace_write("events/kbench/kbench_rmap_walk_lock/enable", "1") == 0)
+      g_method = METHOD_LAYER;
     else
-      warn("cannot enable the ksm tracepoints: %s", strerror(errno));
+      warn("cannot enable the kbench trace events: %s", strerror(errno));
+    g_hold_timing = g_method == METHOD_LAYER && exists(HOLD_TIMING);
+    if (g_method == METHOD_LAYER && !g_hold_timing)
+      warn("%s is missing (CONFIG_DEBUG_FS?): lock holds are not timed", HOLD_TIMING);
+    if (g_hold_timing)
+      hold_timing(0);
   }
   if (g_method == METHOD_NONE && want_fg && exists(TRACE_DIR "/set_graph_function")) {
     trace_write("tracing_on", "0");
@@ -440,7 +457,7 @@ static void setup_tracing(void) {
   trace_clear();
   if (g_method != METHOD_NONE)
     trace_write("tracing_on", "1");
-  out("trace method=%s", k_method_names[g_method]);
+  out("trace method=%s hold_timing=%d", k_method_names[g_method], g_hold_timing);
 }
 
 static unsigned long long field_ull(const char* s, const char* key) {
@@ -462,7 +479,7 @@ static int graph_duration_ns(const char* line, unsigned long long* ns) {
   return 1;
 }
 
-static void trace_loss(unsigned long walk) {
+static void trace_loss(unsigned long walk, int holds) {
   unsigned long long overrun = 0, dropped = 0;
   DIR* d = opendir(TRACE_DIR "/per_cpu");
   struct dirent* e;
@@ -480,11 +497,13 @@ static void trace_loss(unsigned long walk) {
   }
   if (d)
     closedir(d);
-  out("trace_loss walk=%lu overrun=%llu dropped=%llu", walk, overrun, dropped);
+  out("trace_loss walk=%lu overrun=%llu dropped=%llu holds_timed=%d", walk, overrun, dropped, holds);
 }
 
-/* Emit every walk / lock-hold sample of walk `walk`, then clear the buffer. */
-static void collect_trace(unsigned long walk, unsigned long* n_walks, uint64_t* max_walk) {
+/* Emit every walk / lock-hold sample of walk `walk`, then clear the buffer.
+ * The layer's events say themselves whether hold timing was on. */
+static void collect_trace(unsigned long walk, int holds, unsigned long* n_walks,
+                          uint64_t* max_walk) {
   *n_walks = 0;
   *max_walk = 0;
   if (g_method == METHOD_NONE)
@@ -498,13 +517,16 @@ static void collect_trace(unsigned long walk, unsigned long* n_walks, uint64_t* 
     unsigned long long ns;
     if (line[0] == '#') {
       /* header */
-    } else if (g_method == METHOD_TRACEPOINT && (ev = strstr(line, "ksm_rmap_walk_lock: "))) {
+    } else if (g_method == METHOD_LAYER && (ev = strstr(line, "kbench_rmap_walk_lock: "))) {
       out("lock_hold walk=%lu ns=%llu iterations=%llu pfn=%llu", walk, field_ull(ev, "hold_ns="),
           field_ull(ev, "iterations="), field_ull(ev, "pfn="));
-    } else if (g_method == METHOD_TRACEPOINT && (ev = strstr(line, "ksm_rmap_walk: "))) {
+    } else if (g_method == METHOD_LAYER && (ev = strstr(line, "kbench_rmap_walk: "))) {
       ns = field_ull(ev, "duration_ns=");
-      out("rmap_walk walk=%lu ns=%llu rmap_items=%llu iterations=%llu pfn=%llu", walk, ns,
-          field_ull(ev, "rmap_items="), field_ull(ev, "iterations="), field_ull(ev, "pfn="));
+      out("rmap_walk walk=%lu ns=%llu holds_timed=%llu rmap_items=%llu iterations=%llu pfn=%llu "
+          "holds=%llu holds_lost=%llu",
+          walk, ns, field_ull(ev, "holds_timed="), field_ull(ev, "rmap_items="),
+          field_ull(ev, "iterations="), field_ull(ev, "pfn="), field_ull(ev, "holds="),
+          field_ull(ev, "holds_lost="));
       ++*n_walks;
       *max_walk = ns > *max_walk ? ns : *max_walk;
     } else if (g_method == METHOD_FUNCTION_GRAPH && graph_duration_ns(line, &ns)) {
@@ -515,7 +537,7 @@ static void collect_trace(unsigned long walk, unsigned long* n_walks, uint64_t* 
     line = nl ? nl + 1 : NULL;
   }
   free(buf);
-  trace_loss(walk);
+  trace_loss(walk, holds);
   trace_clear();
 }
 
@@ -525,6 +547,7 @@ struct victim_walk {
   unsigned long long count, max_ns, sum_ns;
 };
 static atomic_int g_cur_walk = -1;
+static atomic_int g_victim_record; /* record the victim's samples (walk-timed triggers only) */
 static atomic_int g_victim_stop;
 static struct victim_walk* g_vstat;
 static struct {
@@ -622,8 +645,10 @@ static void* victim_main(void* arg) {
       diag("victim mprotect failed: %s", strerror(errno));
       break;
     }
-    victim_record(walk, t1 - t0, &rng);
-    victim_record(walk, t2 - t1, &rng);
+    if (atomic_load(&g_victim_record)) {
+      victim_record(walk, t1 - t0, &rng);
+      victim_record(walk, t2 - t1, &rng);
+    }
     if (g_p.victim_pause_us)
       usleep((useconds_t)g_p.victim_pause_us);
   }
@@ -739,6 +764,33 @@ static void warm_up(void** pages, int* nodes, int* status) {
   trace_clear();
 }
 
+/* Trigger walk `w` once, with the layer's lock-hold timing `holds` off (the
+ * walk durations, the victim's samples) or on (the lock holds, the victim
+ * running but not recorded), collect what the trace saw and check every
+ * mapping. */
+static void measured_trigger(unsigned long w, int holds, void** pages, int* nodes, int* status) {
+  int target;
+  unsigned long n_walks;
+  uint64_t max_walk;
+  if (g_hold_timing)
+    hold_timing(holds);
+  trace_clear();
+  atomic_store(&g_victim_record, !holds);
+  atomic_store(&g_cur_walk, (int)w);
+  uint64_t wall = trigger(w, pages, nodes, status, &target);
+  atomic_store(&g_cur_walk, -1);
+  if (g_hold_timing)
+    hold_timing(0);
+  out("walk index=%lu trigger_ns=%llu target_node=%d holds_timed=%d", w,
+      (unsigned long long)wall, target, holds);
+  collect_trace(w, holds, &n_walks, &max_walk);
+  diag("walk %lu%s: trigger %.3f ms, %lu rmap walks, max %.3f ms", w,
+       holds ? " (lock holds timed)" : "", (double)wall / 1e6, n_walks, (double)max_walk / 1e6);
+  if (g_method != METHOD_NONE && n_walks == 0)
+    warn("walk %lu: trigger %s caused no rmap_walk_ksm call", w, k_trigger_names[g_p.trigger]);
+  verify(w, pages, status, target);
+}
+
 static void run_walks(void) {
   void** pages = calloc(g_p.dup_pages, sizeof *pages);
   int* nodes = calloc(g_p.dup_pages, sizeof *nodes);
@@ -753,20 +805,9 @@ static void run_walks(void) {
     die("pthread_create: %s", strerror(errno));
   warm_up(pages, nodes, status);
   for (unsigned long w = 0; w < g_p.walks; w++) {
-    int target;
-    unsigned long n_walks;
-    uint64_t max_walk;
-    trace_clear();
-    atomic_store(&g_cur_walk, (int)w);
-    uint64_t wall = trigger(w, pages, nodes, status, &target);
-    atomic_store(&g_cur_walk, -1);
-    out("walk index=%lu trigger_ns=%llu target_node=%d", w, (unsigned long long)wall, target);
-    collect_trace(w, &n_walks, &max_walk);
-    diag("walk %lu: trigger %.3f ms, %lu rmap walks, max %.3f ms", w, (double)wall / 1e6, n_walks,
-         (double)max_walk / 1e6);
-    if (g_method != METHOD_NONE && n_walks == 0)
-      warn("walk %lu: trigger %s caused no rmap_walk_ksm call", w, k_trigger_names[g_p.trigger]);
-    verify(w, pages, status, target);
+    measured_trigger(w, 0, pages, nodes, status);
+    if (g_hold_timing)
+      measured_trigger(w, 1, pages, nodes, status);
     fflush(stdout);
   }
   atomic_store(&g_victim_stop, 1);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Integration: build both kernels of the embedded default for real (Debian
-# linux-source-6.12, instrumentation + ksm-rmap-walk, the kernel-configs
+# linux-source-6.12, measurement layer + ksm-rmap-walk, the kernel-configs
 # fragments), then ask again and expect a cache hit.
 # Usage: kernel_build.sh KBENCH CACHE_DIR
 . "$(dirname "$0")/common.sh"

@@ -18,14 +18,18 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 static char cmdline[4096];
 
+/* Print to the console and wait until the tty has sent it, so that a kernel
+ * message that follows (the panic when init exits) is not interleaved with it. */
 static void say(const char *what) {
   printf("kbench-test-init: %s\n", what);
   fflush(stdout);
+  tcdrain(STDOUT_FILENO);
 }
 
 static void read_cmdline(void) {

@@ -16,6 +16,7 @@ VmRun FakeVmRunner::run(const VmSpec& spec) {
   VmRun run;
   run.argv = vm::qemu_argv(spec);
   run.accelerator = spec.accelerator;
+  run.timing = spec.timing;
   run.qemu_version = "fake";
   run.console_log = spec.work_dir / vm::k_console_log_name;
   run.results_file = spec.work_dir / vm::k_results_file_name;

@@ -165,6 +165,16 @@ TEST(BenchMerge, RefusesShardsOfDifferentAccelerators) {
   EXPECT_NE(what.find("environment.accelerator: tcg vs kvm"), std::string::npos) << what;
 }
 
+TEST(BenchMerge, RefusesShardsOfDifferentTimingModesNamingBoth) {
+  auto other = input("ab-unsharded-2of2.json");
+  other.results.environment["timing"] = "virtual";
+  other.results.provenance.experiment_sha256 = "feed"; // vm.timing differs in the experiment too
+  const std::string what = merge_error({ input("ab-unsharded-1of2.json"), other });
+  EXPECT_NE(what.find("different timing modes (environment.timing: wall vs virtual)"),
+            std::string::npos)
+    << what;
+}
+
 TEST(BenchMerge, RefusesADuplicateShardAndOverlappingBoots) {
   const std::string dup =
     merge_error({ input("ab-unsharded-1of2.json"), input("ab-unsharded-1of2.json") });

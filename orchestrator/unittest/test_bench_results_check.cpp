@@ -90,6 +90,25 @@ TEST(BenchResultsCheck, RefusesWrongTypesOfCountsFlagsAndTexts) {
   EXPECT_EQ(problem_of(j), "r.json: runs[0].checks[0].name: expected a string, got 7");
 }
 
+TEST(BenchResultsCheck, ChecksTheMeasurementLayersSamplesAndTheTimingMode) {
+  json j = tiny();
+  j["runs"][0]["timing"] = "virtual";
+  j["runs"][0]["walk_holds_timed_ns"] = { 1200, 3400 };
+  j["runs"][0]["walk_iterations"] = { 3, 4 };
+  j["runs"][0]["lock_hold_iterations"] = { 1, 1 };
+  j["runs"][0]["holds_lost"] = 2;
+  EXPECT_EQ(problem_of(j), "");
+  j["runs"][0]["walk_holds_timed_ns"][1] = -1;
+  EXPECT_EQ(problem_of(j).rfind("r.json: runs[0].walk_holds_timed_ns[1]: -1 is not a duration", 0),
+            0u);
+  j = tiny();
+  j["runs"][0]["walk_iterations"] = { 2.5 };
+  EXPECT_EQ(problem_of(j).rfind("r.json: runs[0].walk_iterations[0]: 2.5 is not a count", 0), 0u);
+  j = tiny();
+  j["runs"][0]["timing"] = 1;
+  EXPECT_EQ(problem_of(j), "r.json: runs[0].timing: expected a string, got 1");
+}
+
 TEST(BenchResultsCheck, RefusesAMissingRequiredKeyAndABootBeyondTheBoots) {
   json j = tiny();
   j.erase("runs");

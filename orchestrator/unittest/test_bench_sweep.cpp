@@ -12,6 +12,8 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -139,6 +141,32 @@ TEST(BenchSweepLoop, PinsTheAcceleratorTheFirstPointChose) {
   EXPECT_EQ(sweep.accelerator, "kvm");
 }
 
+TEST(BenchSweepLoop, RecordsTheTimingModeAndRefusesAPointMeasuredInAnother) {
+  int calls = 0;
+  const auto runner = [&](const PointRequest&) {
+    Results r = fake_results("tcg");
+    r.environment["timing"] = ++calls == 2 ? "wall" : "virtual";
+    return r;
+  };
+  try {
+    run_sweep(scenario("quick"), { 1000, 2000, 4000 }, "/res", runner);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::invalid_config);
+    EXPECT_NE(std::string(e.what()).find("2000 VMAs was measured in wall time, the points before "
+                                         "it in virtual time"),
+              std::string::npos)
+      << e.what();
+  }
+  calls = 0;
+  const auto virtual_only = [&](const PointRequest&) {
+    Results r = fake_results("tcg");
+    r.environment["timing"] = "virtual";
+    return r;
+  };
+  EXPECT_EQ(run_sweep(scenario("quick"), { 1000, 2000 }, "/res", virtual_only).timing, "virtual");
+}
+
 TEST(BenchSweepLoop, ShowsEveryFinishedPointToTheObserverAndStopsOnAnError) {
   std::vector<std::pair<std::size_t, bool>> seen;
   int calls = 0;
@@ -222,30 +250,50 @@ std::string vmas_of(const vm::VmSpec& spec) {
   return spec.extra_cmdline.substr(pos + 12, end - pos - 12);
 }
 
-TEST(BenchSweepAb, BootsBaselineAndPatchedInterleavedAtEachPointInAscendingOrder) {
-  util::TempDir dir("kbench-sweep");
-  util::write_file_atomic(dir.path() / "init", "init");
-  util::write_file_atomic(dir.path() / "rmap_benchmark", "bench");
+// The real AbRunner over a tiny fake source, a scripted make and fake VMs.
+struct FakeAbRig {
+  util::TempDir dir{ "kbench-sweep" };
   TinySource source;
   test::FakeProcessRunner fake;
-  auto real = util::make_real_process_runner();
-  script_make(fake, *real);
-  kbuild::BuildSettings build;
-  build.cache_dir = dir.path() / "cache";
-  build.fragments = { kconfig::parse_fragment("CONFIG_KSM=y\n", "/cfg/bench.config") };
-  kbuild::KernelBuilder builder(fake, source, build);
+  std::unique_ptr<util::ProcessRunner> real = util::make_real_process_runner();
+  std::optional<kbuild::KernelBuilder> builder;
   const std::vector<kbuild::Variant> variants{ { "baseline", {} }, { "patched", {} } };
   test::FakeVmRunner vms;
+
+  FakeAbRig() {
+    util::write_file_atomic(dir.path() / "init", "init");
+    util::write_file_atomic(dir.path() / "rmap_benchmark", "bench");
+    script_make(fake, *real);
+    kbuild::BuildSettings build;
+    build.cache_dir = dir.path() / "cache";
+    build.fragments = { kconfig::parse_fragment("CONFIG_KSM=y\n", "/cfg/bench.config") };
+    builder.emplace(fake, source, build);
+  }
+
+  // Return A/B settings for `experiment` into `results_dir` under TCG.
+  AbSettings settings(const Experiment& experiment, const fs::path& results_dir) const {
+    AbSettings s;
+    s.experiment = experiment;
+    s.results_dir = results_dir;
+    s.accelerator_policy = vm::AcceleratorPolicy::tcg;
+    s.guest = { dir.path() / "init", dir.path() / "rmap_benchmark" };
+    return s;
+  }
+
+  // Run the A/B of `s` and return its results.
+  Results run(const AbSettings& s) { return AbRunner(*builder, variants, vms, s).run(); }
+};
+
+TEST(BenchSweepAb, BootsBaselineAndPatchedInterleavedAtEachPointInAscendingOrder) {
+  FakeAbRig rig;
+  auto& vms = rig.vms;
+  auto& fake = rig.fake;
+  const auto& dir = rig.dir;
 
   Experiment base = scenario("quick");
   base.boots = 2;
   const auto runner = [&](const PointRequest& r) {
-    AbSettings s;
-    s.experiment = r.experiment;
-    s.results_dir = r.results_dir;
-    s.accelerator_policy = vm::AcceleratorPolicy::tcg;
-    s.guest = { dir.path() / "init", dir.path() / "rmap_benchmark" };
-    return AbRunner(builder, variants, vms, s).run();
+    return rig.run(rig.settings(r.experiment, r.results_dir));
   };
   const Sweep sweep = run_sweep(base, { 2000, 500 }, dir.path() / "sweep", runner);
 
@@ -277,6 +325,69 @@ TEST(BenchSweepAb, BootsBaselineAndPatchedInterleavedAtEachPointInAscendingOrder
   EXPECT_LE(bzimage_makes, 2u);
   EXPECT_TRUE(sweep.points[1].results.kernels.at(0).cache_hit);
   EXPECT_TRUE(sweep.points[1].results.kernels.at(1).cache_hit);
+}
+
+// Run an A/B of two boots per variant with the fake builder and VMs under the
+// given policies; return the results and every spec booted.
+struct TimedAb {
+  Results results;
+  std::vector<vm::VmSpec> specs;
+};
+
+TimedAb run_timed_ab(vm::AcceleratorPolicy accelerator, vm::TimingPolicy timing) {
+  FakeAbRig rig;
+  Experiment e = scenario("quick");
+  e.boots = 2;
+  AbSettings s = rig.settings(e, rig.dir.path() / "ab");
+  s.accelerator_policy = accelerator;
+  s.timing_policy = timing;
+  Results results = rig.run(s);
+  return { std::move(results), rig.vms.specs() };
+}
+
+TEST(BenchAbTiming, AutoTimingUnderTcgBootsEveryVariantInVirtualTime) {
+  const auto ab = run_timed_ab(vm::AcceleratorPolicy::tcg, vm::TimingPolicy::automatic);
+  ASSERT_EQ(ab.specs.size(), 4u);
+  for (const auto& spec : ab.specs) {
+    EXPECT_EQ(spec.timing, vm::Timing::virtual_);
+    EXPECT_NE(spec.extra_cmdline.find("tsc_early_khz=1000000 tsc=reliable"), std::string::npos)
+      << spec.extra_cmdline;
+  }
+  EXPECT_EQ(ab.results.environment.at("timing"), "virtual");
+  EXPECT_NE(ab.results.environment.at("timing_detail").find("-icount shift=0"), std::string::npos);
+  EXPECT_EQ(ab.results.experiment.timing_policy, "auto");
+  for (const auto& run : ab.results.runs) {
+    EXPECT_EQ(run.timing, "virtual");
+  }
+}
+
+TEST(BenchAbTiming, WallTimingUnderTcgKeepsTheHostsClock) {
+  const auto ab = run_timed_ab(vm::AcceleratorPolicy::tcg, vm::TimingPolicy::wall);
+  for (const auto& spec : ab.specs) {
+    EXPECT_EQ(spec.timing, vm::Timing::wall);
+    EXPECT_EQ(spec.extra_cmdline.find("tsc_early_khz=1000000"), std::string::npos);
+  }
+  EXPECT_EQ(ab.results.environment.at("timing"), "wall");
+}
+
+TEST(BenchAbTiming, VirtualTimingWithAutoAcceleratorChoosesTcgWithoutAProbeBoot) {
+  const auto ab = run_timed_ab(vm::AcceleratorPolicy::automatic, vm::TimingPolicy::virtual_);
+  ASSERT_EQ(ab.specs.size(), 4u); // no KVM probe boot before the four measured boots
+  for (const auto& spec : ab.specs) {
+    EXPECT_EQ(spec.accelerator, vm::Accelerator::tcg);
+    EXPECT_EQ(spec.timing, vm::Timing::virtual_);
+  }
+  EXPECT_NE(ab.results.environment.at("accelerator_reason").find("virtual timing"),
+            std::string::npos);
+}
+
+TEST(BenchAbTiming, VirtualTimingWithKvmIsRefusedBeforeAnyBuildOrBoot) {
+  try {
+    run_timed_ab(vm::AcceleratorPolicy::kvm, vm::TimingPolicy::virtual_);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::invalid_config) << e.what(); // not the KVM probe's infra error
+  }
 }
 
 } // namespace

@@ -246,6 +246,18 @@ TEST(ExperimentValidation, ContradictionsAreErrors) {
     std::string::npos);
 }
 
+TEST(ExperimentValidation, TimingIsOneOfThreeModesAndVirtualContradictsKvm) {
+  const Diagnostics unknown = problems_of("vm:\n  timing: icount\n");
+  ASSERT_EQ(unknown.size(), 1u) << joined(unknown);
+  EXPECT_NE(joined(unknown).find("exp.yaml:2:11:"), std::string::npos) << joined(unknown);
+  const Diagnostics kvm = problems_of("vm:\n  accelerator: kvm\n  timing: virtual\n");
+  ASSERT_EQ(kvm.size(), 1u) << joined(kvm);
+  EXPECT_NE(joined(kvm).find("'vm.timing' \"virtual\" contradicts 'vm.accelerator' \"kvm\""),
+            std::string::npos)
+    << joined(kvm);
+  EXPECT_TRUE(problems_of("vm:\n  accelerator: tcg\n  timing: wall\n").empty());
+}
+
 TEST(ExperimentValidation, RemoteLibvirtNeedsAnExplicitAccelerator) {
   const Diagnostics found =
     problems_of("vm:\n  backend: libvirt\n  connect: qemu+ssh://host/system\n");

@@ -415,6 +415,63 @@ TEST(KbuildBuilderBuildAll, ChecksEveryPatchBeforeBuildingAnything) {
   EXPECT_TRUE(makes_of(rig.fake, "bzImage").empty());
 }
 
+// Variants whose first patch is a "measurement layer" changing line 20 of
+// mm/ksm.c and whose patched variant adds `user` (a diff of mm/ksm.c).
+std::vector<Variant> layered_variants(const fs::path& dir, const std::string& user) {
+  util::write_file_atomic(dir / "layer.patch",
+                          "--- a/mm/ksm.c\n+++ b/mm/ksm.c\n@@ -20 +20 @@\n-line 20\n"
+                          "+line 20 measured\n");
+  util::write_file_atomic(dir / "user.patch", user);
+  const auto layer = patches::load_series(dir / "layer.patch");
+  return { { "baseline", layer, 1 },
+           { "patched", patches::concat(layer, patches::load_series(dir / "user.patch")), 1 } };
+}
+
+// Return the preflight error of layered_variants(user) in `rig` (exit code checked).
+std::string layered_preflight_error(Rig& rig, const std::string& user) {
+  KernelBuilder builder(rig.fake, rig.source, rig.settings());
+  const auto variants = layered_variants(rig.dir.path(), user);
+  const auto e = error_of([&] { builder.preflight(variants); });
+  EXPECT_EQ(e.code(), ExitCode::patch);
+  return e.what();
+}
+
+TEST(KbuildBuilderPreflight, SaysAPatchThatAppliesToThePristineTreeConflictsWithTheLayer) {
+  Rig rig;
+  const std::string msg = layered_preflight_error(
+    rig, "--- a/mm/ksm.c\n+++ b/mm/ksm.c\n@@ -19,3 +19,3 @@\n line 19\n-line 20\n"
+         "+line 20 by the user\n line 21\n");
+  EXPECT_TRUE(contains(msg, "user.patch")) << msg;
+  EXPECT_TRUE(contains(msg, "hunk #1 of mm/ksm.c")) << msg;
+  EXPECT_TRUE(contains(msg, "patched's patches apply to the pristine source, so this one "
+                            "conflicts with kbench's measurement layer, applied before them:\n  " +
+                              (rig.dir.path() / "layer.patch").string()))
+    << msg;
+  EXPECT_EQ(rig.source.materialized, 0);
+}
+
+TEST(KbuildBuilderPreflight, SaysAPatchThatDoesNotApplyToThePristineTreeEither) {
+  Rig rig;
+  const std::string msg = layered_preflight_error(
+    rig, "--- a/mm/ksm.c\n+++ b/mm/ksm.c\n@@ -2,3 +2,3 @@\n line 02\n-no such line\n"
+         "+line 03 by the user\n line 04\n");
+  EXPECT_TRUE(contains(msg, "it does not apply to the pristine source either (without kbench's "
+                            "measurement layer): patch "))
+    << msg;
+  EXPECT_FALSE(contains(msg, "conflicts with kbench's measurement layer")) << msg;
+}
+
+TEST(KbuildBuilderPreflight, SaysWhenTheMeasurementLayerItselfDoesNotApply) {
+  Rig rig;
+  KernelBuilder builder(rig.fake, rig.source, rig.settings());
+  util::write_file_atomic(rig.dir.path() / "layer.patch",
+                          "--- a/mm/ksm.c\n+++ b/mm/ksm.c\n@@ -20 +20 @@\n-line 20 of another "
+                          "tree\n+line 20 measured\n");
+  const auto layer = patches::load_series(rig.dir.path() / "layer.patch");
+  const std::string msg = error_of([&] { builder.preflight({ { "baseline", layer, 1 } }); }).what();
+  EXPECT_TRUE(contains(msg, "this patch is part of the measurement layer")) << msg;
+}
+
 TEST(KbuildBuilderBuildAll, ReportsACompilerErrorFromTheBuildLog) {
   Rig rig;
   FakeProcessRunner failing;

@@ -102,6 +102,73 @@ TEST(KconfigParseFragment, RejectsEqualsNWithAHintToWriteIsNotSet) {
   EXPECT_NE(msg.find("is not set"), std::string::npos) << msg;
 }
 
+// --- kbench-if blocks ------------------------------------------------------------
+
+const std::string k_versioned = "CONFIG_ZRAM=y\n"
+                                "# kbench-if: kernel >= 6.12\n"
+                                "CONFIG_ZRAM_BACKEND_LZO=y\n"
+                                "# kbench-endif\n"
+                                "#kbench-if: kernel < 6.12\n"
+                                "CONFIG_CRYPTO_LZO=y\n"
+                                "# CONFIG_FOO is not set\n"
+                                "#kbench-endif\n"
+                                "CONFIG_ZRAM_DEF_COMP_LZORLE=y\n";
+
+std::vector<std::string> symbols(const Fragment& f) {
+  std::vector<std::string> out;
+  for (const auto& r : f.requests) {
+    out.push_back(r.symbol);
+  }
+  return out;
+}
+
+TEST(KconfigKernelBlocks, RequestsInsideABlockCarryItsConditionAndTheirOwnLine) {
+  const auto f = parse_fragment(k_versioned, "/cfg/bench.config");
+  ASSERT_EQ(f.requests.size(), 5u);
+  EXPECT_FALSE(f.requests[0].when);
+  ASSERT_TRUE(f.requests[1].when);
+  EXPECT_EQ(source::to_string(*f.requests[1].when), "kernel >= 6.12");
+  EXPECT_EQ(f.requests[1].line, 3);
+  EXPECT_EQ(source::to_string(*f.requests[3].when), "kernel < 6.12");
+  EXPECT_FALSE(f.requests[4].when);
+}
+
+TEST(KconfigKernelBlocks, ForKernelKeepsUnconditionalRequestsAndTheMatchingBlocks) {
+  const auto f = parse_fragment(k_versioned, "/cfg/bench.config");
+  EXPECT_EQ(symbols(for_kernel(f, { 6, 12, 117 })),
+            (std::vector<std::string>{ "CONFIG_ZRAM", "CONFIG_ZRAM_BACKEND_LZO",
+                                       "CONFIG_ZRAM_DEF_COMP_LZORLE" }));
+  EXPECT_EQ(symbols(for_kernel(f, { 6, 1, 192 })),
+            (std::vector<std::string>{ "CONFIG_ZRAM", "CONFIG_CRYPTO_LZO", "CONFIG_FOO",
+                                       "CONFIG_ZRAM_DEF_COMP_LZORLE" }));
+}
+
+TEST(KconfigKernelBlocks, RenderedFragmentIsPlainMergeConfigInput) {
+  const auto f = for_kernel(parse_fragment(k_versioned, "/cfg/bench.config"), { 6, 1, 192 });
+  EXPECT_EQ(render_fragment(f, "kernel 6.1.192"),
+            "# /cfg/bench.config for kernel 6.1.192 (written by kbench)\n"
+            "CONFIG_ZRAM=y\nCONFIG_CRYPTO_LZO=y\n# CONFIG_FOO is not set\n"
+            "CONFIG_ZRAM_DEF_COMP_LZORLE=y\n");
+  const auto again = parse_fragment(render_fragment(f, "kernel 6.1.192"), "x");
+  EXPECT_EQ(symbols(again), symbols(f));
+}
+
+TEST(KconfigKernelBlocks, MisusedBlocksAreLocatedErrors) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+    { "# kbench-if: kernel >= 6.12\n# kbench-if: kernel < 7\n# kbench-endif\n",
+      "b.config:2:1: kbench-if blocks do not nest (the one of line 1 is open)" },
+    { "CONFIG_A=y\n# kbench-endif\n", "b.config:2:1: kbench-endif without kbench-if" },
+    { "# kbench-if: kernel >= 6.12\nCONFIG_A=y\n",
+      "b.config:1:1: kbench-if block is never closed by # kbench-endif" },
+    { "  # kbench-if: linux 6.12\n", "b.config:1:3: expected a condition like" },
+  };
+  for (const auto& [text, want] : cases) {
+    const auto e = error_of([&] { parse_fragment(text, "b.config"); });
+    EXPECT_EQ(e.code(), ExitCode::invalid_config);
+    EXPECT_EQ(std::string(e.what()).rfind(want, 0), 0u) << e.what();
+  }
+}
+
 TEST(KconfigLoadFragment, NamesAMissingFile) {
   const auto e = error_of([] { load_fragment("/nonexistent/kbench/x.config"); });
   EXPECT_EQ(e.code(), ExitCode::invalid_config);

@@ -23,7 +23,7 @@ namespace {
 namespace fs = std::filesystem;
 
 const fs::path k_unit = fs::path(KBENCH_TESTDATA_DIR) / "unit" / "patches";
-const fs::path k_ksm = fs::path(KBENCH_TESTDATA_DIR) / ".." / "patches" / "ksm-rmap-walk";
+const fs::path k_ksm = fs::path(KBENCH_TESTDATA_DIR) / ".." / "patches" / "ksm-rmap-walk" / "6.12";
 const fs::path k_ksm1 = k_ksm / "0001-ksm-add-linear_page_index-to-ksm_rmap_item.patch";
 const fs::path k_ksm2 =
   k_ksm / "0002-ksm-optimize-rmap_walk_ksm-by-passing-a-suitable-page-index.patch";
@@ -292,6 +292,62 @@ TEST(PatchesLoadSeries, RefusesADirectoryWithoutAnyPatchPointingToAa) {
   util::write_file_atomic(dir.path() / "series", "# nothing yet\n");
   e = error_of([&] { load_series(dir.path()); });
   EXPECT_TRUE(contains(e.what(), "holds no patch")) << e.what();
+}
+
+// A series directory with one port per kernel version, like patches/ksm-rmap-walk.
+struct PortedSeries {
+  util::TempDir dir{ "kbench-ports" };
+  PortedSeries() {
+    util::create_directories(dir.path() / "6.1");
+    util::create_directories(dir.path() / "6.12");
+    util::create_directories(dir.path() / "notes");
+    util::write_file_atomic(dir.path() / "README.md", "one port per version\n");
+    util::write_file_atomic(dir.path() / "6.1" / "0001-a.patch", tiny_diff("a61", "1", "2"));
+    util::write_file_atomic(dir.path() / "6.12" / "0001-a.patch", tiny_diff("a612", "1", "2"));
+  }
+};
+
+TEST(PatchesLoadSeries, PicksThePortForTheSourcesMajorMinorVersion) {
+  PortedSeries ported;
+  const Series s612 = load_series(ported.dir.path(), source::KernelVersion{ 6, 12, 117 });
+  ASSERT_EQ(s612.patches.size(), 1u);
+  EXPECT_EQ(s612.patches[0].files, std::vector<std::string>{ "a612" });
+  EXPECT_EQ(s612.patches[0].path.parent_path().filename(), "6.12");
+  const Series s61 = load_series(ported.dir.path(), source::KernelVersion{ 6, 1, 192 });
+  EXPECT_EQ(s61.patches.at(0).files, std::vector<std::string>{ "a61" });
+}
+
+TEST(PatchesLoadSeries, NamesThePortsWhenNoneFitsTheSourceOrTheVersionIsUnknown) {
+  PortedSeries ported;
+  const auto e = error_of([&] {
+    load_series(ported.dir.path(), source::KernelVersion{ 6, 6, 30 });
+  });
+  EXPECT_EQ(e.code(), ExitCode::patch);
+  EXPECT_TRUE(
+    contains(e.what(), "has ports for kernel 6.1, 6.12 only; the kernel source is 6.6.30"))
+    << e.what();
+  const auto unknown = error_of([&] { load_series(ported.dir.path()); });
+  EXPECT_TRUE(contains(unknown.what(), "one port per kernel version (6.1, 6.12)"))
+    << unknown.what();
+}
+
+TEST(PatchesLoadSeries, ADirectoryWithPatchesOfItsOwnIsNotAPortedSeries) {
+  PortedSeries ported;
+  util::write_file_atomic(ported.dir.path() / "0001-top.patch", tiny_diff("top", "1", "2"));
+  const Series s = load_series(ported.dir.path(), source::KernelVersion{ 6, 12, 0 });
+  EXPECT_EQ(file_names(s), std::vector<std::string>{ "0001-top.patch" });
+}
+
+TEST(PatchesLoadSeries, TheRepositorysSeedSeriesHasPortsFor61And612) {
+  const fs::path seed = fs::path(KBENCH_TESTDATA_DIR) / ".." / "patches" / "ksm-rmap-walk";
+  for (const auto& [version, dir] : { std::pair{ source::KernelVersion{ 6, 1, 192 }, "6.1" },
+                                      std::pair{ source::KernelVersion{ 6, 12, 117 }, "6.12" } }) {
+    const Series s = load_series(seed, version);
+    ASSERT_EQ(s.patches.size(), 2u) << dir;
+    EXPECT_EQ(s.patches[0].path.parent_path().filename(), dir);
+    EXPECT_EQ(s.patches[1].subject,
+              "[PATCH 2/2] ksm: Optimize rmap_walk_ksm by passing a suitable page index");
+  }
 }
 
 TEST(PatchesLoadSeries, LoadsASinglePatchFile) {

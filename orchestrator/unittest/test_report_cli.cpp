@@ -1,5 +1,6 @@
 // Tests of `kbench report` and `kbench compare` (cli/reportcmd): files in,
 // reports out, the text report on stdout.
+#include <kbench/bench/results.hpp>
 #include <kbench/cli/reportcmd.hpp>
 #include <kbench/util/error.hpp>
 #include <kbench/util/fs.hpp>
@@ -67,6 +68,49 @@ TEST(ReportCli, CompareRefusesDifferentAccelerators) {
   } catch (const kb::Error& e) {
     EXPECT_EQ(e.code(), kb::ExitCode::invalid_config);
   }
+}
+
+TEST(ReportCli, CompareRefusesDifferentTimingModesNamingBoth) {
+  // The same runs, once re-labelled as measured in virtual time.
+  kb::util::TempDir dir("kbench-cli-timing");
+  auto results = kb::bench::read_results(kb::test::results_sample_path("quick-ab-3boots.json"));
+  for (auto& run : results.runs) {
+    run.timing = "virtual";
+  }
+  kb::bench::write_results(results, dir.path() / "virtual.json");
+  try {
+    kb::cli::run_compare(kb::test::results_sample_path("quick-ab-3boots.json"),
+                         dir.path() / "virtual.json", "", "", {});
+    FAIL() << "no error";
+  } catch (const kb::Error& e) {
+    EXPECT_EQ(e.code(), kb::ExitCode::invalid_config);
+    const std::string what = e.what();
+    EXPECT_NE(what.find("different timing modes"), std::string::npos) << what;
+    EXPECT_NE(what.find("in wall-clock time"), std::string::npos) << what;
+    EXPECT_NE(what.find("in virtual time"), std::string::npos) << what;
+  }
+}
+
+TEST(ReportCli, VirtualTimeRunsSayWhatTheirNumbersMeanInTheHeader) {
+  kb::util::TempDir dir("kbench-cli-timing");
+  auto results = kb::bench::read_results(kb::test::results_sample_path("quick-ab-3boots.json"));
+  for (auto& run : results.runs) {
+    run.timing = "virtual";
+  }
+  kb::bench::write_results(results, dir.path() / "results.json");
+  testing::internal::CaptureStdout();
+  kb::cli::run_report(dir.path(), {});
+  const std::string out = testing::internal::GetCapturedStdout();
+  EXPECT_NE(out.find("on tcg, scenario quick\nvirtual time: instructions executed, independent "
+                     "of host load; not comparable\nwith wall-clock or KVM runs\n"),
+            std::string::npos)
+    << out;
+  const std::string md = kb::util::read_file(dir.path() / "report.md");
+  EXPECT_NE(md.find("- timing: virtual time (policy not recorded): virtual time: instructions "
+                    "executed, independent of host load; not comparable with wall-clock or KVM "
+                    "runs\n"),
+            std::string::npos)
+    << md;
 }
 
 TEST(ReportCli, ReportOfAMissingFileFailsNamingIt) {

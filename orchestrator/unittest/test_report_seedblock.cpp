@@ -70,6 +70,7 @@ TEST(ReportSeedBlock, FailedBootsAreLeftOutAndMissingSamplesPrintNA) {
 TEST(ReportSeedBlock, RendersTheTinySampleExactly) {
   const std::string expected =
     "kernel 6.12.117 + patches/ksm-rmap-walk (2 patches) on tcg, scenario quick\n"
+    "wall-clock time: the host's clock; not comparable with virtual-time runs\n"
     "\n"
     "KSM rmapping   Maximum duration           Average duration\n"
     "Before:        705.12 ms (705119858 ns)   532.04 ms (532041919 ns)\n"
@@ -102,6 +103,18 @@ TEST(ReportSeedBlock, VictimMaximumUsesTheGuestsExactMaximum) {
   const std::string text = kb::report::render_seed_blocks(results);
   EXPECT_NE(text.find("Victim stall   Maximum duration           Average duration\n"
                       "Before:        9.00 ms (9000000 ns)       0.00 ms (2000 ns)\n"),
+            std::string::npos)
+    << text;
+}
+
+TEST(ReportSeedBlock, VirtualTimeRunsCarryTheNoteWrappedToEightyColumns) {
+  auto results = cover_letter_results();
+  for (auto& run : results.runs) {
+    run.timing = "virtual";
+  }
+  const std::string text = kb::report::render_seed_blocks(results);
+  EXPECT_NE(text.find("\nvirtual time: instructions executed, independent of host load; not "
+                      "comparable\nwith wall-clock or KVM runs\n"),
             std::string::npos)
     << text;
 }

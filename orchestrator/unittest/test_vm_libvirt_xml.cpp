@@ -192,3 +192,29 @@ TEST(VmLibvirtStop, DestroyByKbenchIsNotAnInfraErrorButAForeignDestroyIs) {
   EXPECT_EQ(kbench::vm::classify(run, kbench::vm::GuestStatus::ok).outcome,
             kbench::vm::Outcome::infra_error);
 }
+
+TEST(VmLibvirtXml, VirtualTimingPassesIcountThroughTheQemuNamespace) {
+  auto spec = make_spec();
+  spec.timing = kbench::vm::Timing::virtual_;
+  const std::string xml = kbench::vm::domain_xml(spec, "kbench-r1-baseline-0");
+  EXPECT_TRUE(contains(xml, "<domain type='qemu' "
+                            "xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>"))
+    << xml;
+  EXPECT_TRUE(contains(xml, "  <qemu:commandline>\n"
+                            "    <qemu:arg value='-icount'/>\n"
+                            "    <qemu:arg value='shift=0,sleep=off,align=off'/>\n"
+                            "  </qemu:commandline>\n</domain>\n"))
+    << xml;
+}
+
+TEST(VmLibvirtXml, WallTimingHasNoQemuNamespace) {
+  const std::string xml = kbench::vm::domain_xml(make_spec(), "kbench-r1-baseline-0");
+  EXPECT_FALSE(contains(xml, "qemu:")) << xml;
+}
+
+TEST(VmLibvirtXml, VirtualTimingUnderKvmIsRefused) {
+  auto spec = make_spec();
+  spec.accelerator = Accelerator::kvm;
+  spec.timing = kbench::vm::Timing::virtual_;
+  EXPECT_THROW(kbench::vm::domain_xml(spec, "kbench-r1-baseline-0"), kbench::Error);
+}

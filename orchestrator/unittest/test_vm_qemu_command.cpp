@@ -147,8 +147,35 @@ TEST(VmQemuCommand, ExtraCmdlineComesLastSoItCanOverrideDefaults) {
   auto spec = make_spec();
   spec.extra_cmdline = "rdinit=/other";
   EXPECT_EQ(kbench::vm::kernel_cmdline(spec),
-            "console=ttyS0 panic=-1 oops=panic softlockup_panic=1 no_timer_check rdinit=/init rdinit=/other");
+            "console=ttyS0 panic=-1 oops=panic softlockup_panic=1 no_timer_check rdinit=/init "
+            "rdinit=/other");
   spec.extra_cmdline.clear();
   EXPECT_EQ(kbench::vm::kernel_cmdline(spec),
             "console=ttyS0 panic=-1 oops=panic softlockup_panic=1 no_timer_check rdinit=/init");
+}
+
+TEST(VmQemuCommand, VirtualTimingCountsInstructionsWithTheDocumentedIcountSettings) {
+  auto spec = make_spec();
+  spec.timing = kbench::vm::Timing::virtual_;
+  const auto argv = kbench::vm::qemu_argv(spec);
+  EXPECT_EQ(values_of(argv, "-icount"), std::vector<std::string>{ "shift=0,sleep=off,align=off" });
+  EXPECT_EQ(values_of(argv, "-accel"), std::vector<std::string>{ "tcg" });
+}
+
+TEST(VmQemuCommand, WallTimingHasNoIcount) {
+  const auto argv = kbench::vm::qemu_argv(make_spec());
+  EXPECT_FALSE(has(argv, "-icount"));
+}
+
+TEST(VmQemuCommand, VirtualTimingUnderKvmIsAnInvalidConfigNamingBoth) {
+  auto spec = make_spec();
+  spec.accelerator = Accelerator::kvm;
+  spec.timing = kbench::vm::Timing::virtual_;
+  try {
+    kbench::vm::qemu_argv(spec);
+    FAIL() << "expected an error";
+  } catch (const kbench::Error& e) {
+    EXPECT_EQ(e.code(), kbench::ExitCode::invalid_config);
+    EXPECT_NE(std::string(e.what()).find("'virtual' needs TCG"), std::string::npos) << e.what();
+  }
 }

@@ -56,15 +56,8 @@ std::string host_cpu() {
   return text.substr(colon + 2, nl - colon - 2);
 }
 
-// Return the host's TSC frequency in kHz from /proc/cpuinfo, or 0. Under TCG
-// the guest's TSC runs at the host's rate, but a loaded host can make the
-// guest's PIT calibration wrong by 10x, and with it every ns figure; the
-// kernel's tsc_early_khz= pins it. tsc=reliable: every vCPU's TSC is the
-// host's clock, but the guest's TSC sync check sees vCPU threads run at
-// different times, marks the TSC unstable and falls back to the HPET, whose
-// every read is an MMIO exit under QEMU's big lock: slow, and its latency
-// lands inside the very lock holds being timed. Under KVM the guest uses
-// kvm-clock and needs neither.
+// Return the host's TSC frequency in kHz from /proc/cpuinfo, or 0: under
+// wall-clock TCG the guest's TSC runs at the host's rate (vm::clock_cmdline).
 long host_tsc_khz() {
   const std::string text = cpuinfo();
   const auto pos = text.find("cpu MHz");
@@ -123,6 +116,9 @@ AbRunner::AbRunner(kbuild::KernelBuilder& builder, std::vector<kbuild::Variant> 
 
 Results AbRunner::run() {
   const auto start = Clock::now();
+  if (m_settings.accelerator_policy == vm::AcceleratorPolicy::kvm) {
+    vm::resolve_timing(m_settings.timing_policy, vm::Accelerator::kvm); // virtual: refused now
+  }
   util::create_directories(m_settings.results_dir);
   util::write_file_atomic(m_settings.results_dir / k_incomplete_marker,
                           "this run has not finished (or was interrupted)\n");
@@ -131,6 +127,7 @@ Results AbRunner::run() {
   m_results.experiment = m_settings.experiment;
   m_results.experiment.accelerator_policy =
     std::string(vm::to_string(m_settings.accelerator_policy));
+  m_results.experiment.timing_policy = std::string(vm::to_string(m_settings.timing_policy));
   m_results.source = m_settings.source_description;
   m_results.reproducer = m_settings.reproducer;
   m_results.provenance = m_settings.provenance;
@@ -186,12 +183,22 @@ void AbRunner::build_initramfs() {
 
 void AbRunner::choose_accelerator() {
   const auto start = Clock::now();
-  const auto spec = spec_for(m_results.kernels.front(), m_settings.results_dir / "runs");
-  m_accelerator = vm::decide_accelerator(m_settings.accelerator_policy, spec, m_vms);
+  if (m_settings.timing_policy == vm::TimingPolicy::virtual_ &&
+      m_settings.accelerator_policy == vm::AcceleratorPolicy::automatic) {
+    // Only TCG counts instructions: asking for virtual time decides the accelerator.
+    m_accelerator = { vm::Accelerator::tcg, "virtual timing (--timing virtual) needs TCG" };
+  } else {
+    auto spec = spec_for(m_results.kernels.front(), m_settings.results_dir / "runs");
+    m_accelerator = vm::decide_accelerator(m_settings.accelerator_policy, spec, m_vms);
+  }
+  m_timing = vm::resolve_timing(m_settings.timing_policy, m_accelerator.accelerator);
   m_results.environment["accelerator"] = std::string(vm::to_string(m_accelerator.accelerator));
   m_results.environment["accelerator_reason"] = m_accelerator.reason;
+  m_results.environment["timing"] = std::string(vm::to_string(m_timing));
+  m_results.environment["timing_detail"] = vm::describe_timing(m_accelerator.accelerator, m_timing);
   m_results.phases["accelerator"] = since(start);
-  spdlog::info("accelerator: {}", vm::to_string(m_accelerator.accelerator));
+  spdlog::info("accelerator: {}, timing: {}", vm::to_string(m_accelerator.accelerator),
+               vm::describe_timing(m_accelerator.accelerator, m_timing));
 }
 
 void AbRunner::boot_all() {
@@ -234,25 +241,25 @@ RunRecord AbRunner::boot_once(const KernelRecord& kernel, int boot) {
 }
 
 vm::VmSpec AbRunner::spec_for(const KernelRecord& kernel, const fs::path& work_dir) const {
-  return boot_spec(m_settings, kernel, m_initramfs, m_accelerator.accelerator, work_dir);
+  return boot_spec(m_settings, kernel, m_initramfs, m_accelerator.accelerator, m_timing, work_dir);
 }
 
 vm::VmSpec boot_spec(const AbSettings& settings, const KernelRecord& kernel,
-                     const fs::path& initramfs, vm::Accelerator accelerator,
+                     const fs::path& initramfs, vm::Accelerator accelerator, vm::Timing timing,
                      const fs::path& work_dir) {
   vm::VmSpec spec;
   spec.kernel = kernel.bzimage;
   spec.initrd = initramfs;
   spec.extra_cmdline = guest_cmdline(settings.experiment);
-  if (accelerator == vm::Accelerator::tcg) {
-    if (const long khz = host_tsc_khz(); khz > 0) {
-      spec.extra_cmdline += fmt::format(" tsc_early_khz={} tsc=reliable", khz);
-    }
+  const long host_khz = accelerator == vm::Accelerator::tcg ? host_tsc_khz() : 0;
+  if (const std::string clock = vm::clock_cmdline(accelerator, timing, host_khz); !clock.empty()) {
+    spec.extra_cmdline += " " + clock;
   }
   spec.vcpus = settings.experiment.vcpus;
   spec.memory_mib = settings.experiment.memory_mib;
   spec.numa_nodes = settings.experiment.numa_nodes;
   spec.accelerator = accelerator;
+  spec.timing = timing;
   spec.work_dir = work_dir;
   spec.deadlines = settings.deadlines;
   spec.results_complete = [](std::string_view bytes) { return result_channel_complete(bytes); };

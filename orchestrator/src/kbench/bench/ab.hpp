@@ -23,6 +23,7 @@ struct AbSettings {
   Experiment experiment;
   std::filesystem::path results_dir; // created; holds results.json, logs, runs/
   vm::AcceleratorPolicy accelerator_policy = vm::AcceleratorPolicy::automatic;
+  vm::TimingPolicy timing_policy = vm::TimingPolicy::automatic;
   vm::Deadlines deadlines;
   initramfs::GuestImage guest; // the static init and benchmark binaries
   std::string source_description;
@@ -33,10 +34,11 @@ struct AbSettings {
 };
 
 // Return the boot of `kernel` a run under `settings` makes: the initramfs, the guest's
-// parameters, the resources and deadlines; `accelerator` TCG adds tsc_early_khz.
+// parameters, the resources and deadlines, the accelerator and timing mode with the guest
+// clock set-up they need (vm::clock_cmdline).
 vm::VmSpec boot_spec(const AbSettings& settings, const KernelRecord& kernel,
                      const std::filesystem::path& initramfs, vm::Accelerator accelerator,
-                     const std::filesystem::path& work_dir);
+                     vm::Timing timing, const std::filesystem::path& work_dir);
 
 // Name of the marker file present in a results directory until the run completed.
 inline constexpr const char* k_incomplete_marker = "INCOMPLETE";
@@ -68,6 +70,7 @@ private:
   Results m_results;
   std::filesystem::path m_initramfs;
   vm::AcceleratorDecision m_accelerator;
+  vm::Timing m_timing = vm::Timing::wall;
   double m_guest_seconds = 0;
 };
 

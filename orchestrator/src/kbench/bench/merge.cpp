@@ -30,6 +30,8 @@ std::optional<Difference> experiment_difference(const Results& a, const Results&
   nlohmann::json jb = to_json(b).at("experiment");
   ja.erase("accelerator_policy"); // how the accelerator was chosen; the outcome is compared below
   jb.erase("accelerator_policy");
+  ja.erase("timing_policy"); // likewise the timing mode: environment.timing is compared below
+  jb.erase("timing_policy");
   for (const auto& [key, value] : ja.items()) {
     if (!jb.contains(key) || jb.at(key) != value) {
       return Difference{ "experiment." + key, value.dump(),
@@ -80,10 +82,17 @@ std::string accelerator_of(const Results& r) {
   return it == r.environment.end() ? "" : it->second;
 }
 
+// Return the timing mode of `r`'s runs ("wall" for files written before modes existed).
+std::string timing_mode_of(const Results& r) {
+  const auto it = r.environment.find("timing");
+  return it == r.environment.end() || it->second.empty() ? "wall" : it->second;
+}
+
 std::optional<Difference> environment_difference(const Results& a, const Results& b) {
   if (accelerator_of(a) != accelerator_of(b)) {
     return Difference{ "environment.accelerator", accelerator_of(a), accelerator_of(b) };
   }
+
   if (a.initramfs_sha256 != b.initramfs_sha256) {
     return Difference{ "initramfs_sha256", a.initramfs_sha256, b.initramfs_sha256 };
   }
@@ -91,13 +100,22 @@ std::optional<Difference> environment_difference(const Results& a, const Results
 }
 
 void require_compatible(const MergeInput& a, const MergeInput& b) {
+  // Checked first: runs in two timing modes also differ in their experiment
+  // hash, but the mode is what the user has to change.
+  if (timing_mode_of(a.results) != timing_mode_of(b.results)) {
+    throw Error(ExitCode::invalid_config,
+                fmt::format("cannot merge {} and {}: different timing modes (environment.timing: "
+                            "{} vs {}); virtual-time and wall-clock numbers are not comparable",
+                            a.origin, b.origin, timing_mode_of(a.results),
+                            timing_mode_of(b.results)));
+  }
   std::optional<Difference> d = experiment_difference(a.results, b.results);
   const char* what = "experiments";
   if (!d && (d = kernel_difference(a.results, b.results))) {
     what = "kernels";
   }
   if (!d && (d = environment_difference(a.results, b.results))) {
-    what = "accelerators or guest images";
+    what = "accelerators, timing modes or guest images";
   }
   if (d) {
     throw Error(ExitCode::invalid_config,

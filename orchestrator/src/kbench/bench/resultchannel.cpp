@@ -352,8 +352,8 @@ private:
   void trace(const Record& rec) {
     once("trace");
     const auto& m = rec.text("method");
-    for (const auto method : { MeasurementMethod::none, MeasurementMethod::tracepoint,
-                               MeasurementMethod::function_graph })
+    for (const auto method : { MeasurementMethod::none, MeasurementMethod::layer,
+                               MeasurementMethod::tracepoint, MeasurementMethod::function_graph })
       if (measurement_method_name(method) == m)
         m_r.method = method;
     if (m_r.method == MeasurementMethod::unknown)
@@ -362,14 +362,24 @@ private:
 
   void walk(const Record& rec) {
     const auto index = rec.walk("index", walks());
-    once(fmt::format("walk index={}", index));
-    m_r.walks.push_back({ index, rec.u64("trigger_ns"), rec.i64("target_node") });
+    const bool holds = flag(rec, "holds_timed");
+    once(fmt::format("walk index={} holds_timed={}", index, holds ? 1 : 0));
+    m_r.walks.push_back({ index, rec.u64("trigger_ns"), rec.i64("target_node"), holds });
   }
 
   void rmap_walk(const Record& rec) {
     m_r.rmap_walks.push_back({ rec.walk("walk", walks()), rec.u64("ns"),
                                rec.maybe_u64("rmap_items"), rec.maybe_u64("iterations"),
-                               rec.maybe_u64("pfn") });
+                               rec.maybe_u64("pfn"), flag(rec, "holds_timed"),
+                               rec.maybe_u64("holds"), rec.maybe_u64("holds_lost") });
+  }
+
+  // Return the 0/1 field `key` of `rec` (absent: 0, as in captures from before it existed).
+  bool flag(const Record& rec, const std::string& key) {
+    const auto value = rec.maybe_u64(key);
+    if (value && *value > 1)
+      fail(fmt::format("field {}={} must be 0 or 1", key, *value));
+    return value.value_or(0) == 1;
   }
 
   void victim_summary(const Record& rec) {
@@ -388,8 +398,9 @@ private:
 
   void trace_loss(const Record& rec) {
     const auto w = rec.walk("walk", walks());
-    once(fmt::format("trace_loss walk={}", w));
-    m_r.trace_losses.push_back({ w, rec.u64("overrun"), rec.u64("dropped") });
+    const bool holds = flag(rec, "holds_timed");
+    once(fmt::format("trace_loss walk={} holds_timed={}", w, holds ? 1 : 0));
+    m_r.trace_losses.push_back({ w, rec.u64("overrun"), rec.u64("dropped"), holds });
   }
 
   void check(const Record& rec) {
@@ -505,6 +516,8 @@ std::string_view measurement_method_name(MeasurementMethod method) {
       return "unknown";
     case MeasurementMethod::none:
       return "none";
+    case MeasurementMethod::layer:
+      return "layer";
     case MeasurementMethod::tracepoint:
       return "tracepoint";
     case MeasurementMethod::function_graph:

@@ -30,12 +30,15 @@ inline constexpr std::uint32_t k_max_walks = 10'000;
 enum class GuestStatus { pending, ok, correctness_fail, bench_fail, probe };
 
 // How the guest measured the rmap walks.
-enum class MeasurementMethod { unknown, none, tracepoint, function_graph };
+// layer: kbench's measurement layer (patches/measurement, kbench:* events);
+// tracepoint: the ksm:* tracepoints of the instrumentation patch kbench used
+// before the layer (read in recorded captures only).
+enum class MeasurementMethod { unknown, none, layer, tracepoint, function_graph };
 
 // Return the channel spelling of `status` ("pending", "ok", "correctness_fail", ...).
 std::string_view guest_status_name(GuestStatus status);
 
-// Return the channel spelling of `method` ("tracepoint", "function_graph", ...).
+// Return the channel spelling of `method` ("layer", "function_graph", ...).
 std::string_view measurement_method_name(MeasurementMethod method);
 
 // The benchmark parameters as the guest understood them (record "param").
@@ -48,7 +51,7 @@ struct GuestParameters {
   std::uint64_t seed = 0;
   std::uint64_t victim = 0;
   std::uint64_t merge_timeout_s = 0;
-  std::string trace; // requested method: auto | tracepoint | function_graph | none ("" if absent)
+  std::string trace; // requested method: auto | layer | function_graph | none ("" if absent)
 };
 
 // Requested and real (from /proc/self/maps) VMA count of the region (record "vmas").
@@ -65,20 +68,28 @@ struct KsmCounters {
   std::optional<std::uint64_t> merge_ns; // only in phase=merged
 };
 
-// One trigger of rmap walks (record "walk"): its wall time and target node (-1: n/a).
+// One trigger of rmap walks (record "walk"): its wall time and target node
+// (-1: n/a). With the measurement layer each walk index is triggered twice:
+// with lock-hold timing off (the walk durations) and on (the lock holds).
 struct WalkTrigger {
   std::uint32_t index = 0;
   std::uint64_t trigger_ns = 0;
   std::int64_t target_node = -1;
+  bool holds_timed = false;
 };
 
-// One rmap_walk_ksm call (record "rmap_walk"); counters only with method=tracepoint.
+// One rmap_walk_ksm call (record "rmap_walk"). With method=layer, holds_timed
+// says whether lock-hold timing was on during it; the counters are set only
+// then (rmap_items, iterations, holds) or with method=tracepoint.
 struct RmapWalkSample {
   std::uint32_t walk = 0;
   std::uint64_t duration_ns = 0;
   std::optional<std::uint64_t> rmap_items;
   std::optional<std::uint64_t> iterations;
   std::optional<std::uint64_t> pfn;
+  bool holds_timed = false;
+  std::optional<std::uint64_t> holds;      // lock holds recorded (method=layer, holds_timed)
+  std::optional<std::uint64_t> holds_lost; // lock holds beyond the kernel's buffer
 };
 
 // One anon_vma read-lock hold inside rmap_walk_ksm (record "lock_hold").
@@ -110,11 +121,12 @@ struct VictimReservoir {
   std::uint64_t seen = 0;
 };
 
-// Trace events lost during one walk, summed over CPUs (record "trace_loss").
+// Trace events lost during one trigger, summed over CPUs (record "trace_loss").
 struct TraceLoss {
   std::uint32_t walk = 0;
   std::uint64_t overrun = 0;
   std::uint64_t dropped = 0;
+  bool holds_timed = false;
 };
 
 // One correctness check after a walk (record "check").

@@ -31,7 +31,7 @@ namespace kbench::bench {
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Experiment, scenario, vmas, dup_pages, walks,
                                                 trigger, seed, victim, boots, vcpus, memory_mib,
-                                                numa_nodes, accelerator_policy)
+                                                numa_nodes, accelerator_policy, timing_policy)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PatchRecord, file, sha256, subject)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(KernelRecord, variant, bzimage, bzimage_sha256,
                                                 config_sha256, release, key, cache_hit,
@@ -39,9 +39,10 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(KernelRecord, variant, bzimage, 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ShardRecord, index, count, boots)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CheckRecord, walk, name, ok, detail)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(
-  RunRecord, variant, boot, outcome, reason, accelerator, phases, guest_status, guest_error, method,
-  kernel_release, clocksource, vmas_requested, vmas_real, pages_shared, pages_sharing, merge_ms,
-  trace_overrun, trace_dropped, walk_ns, lock_hold_ns, victim_stall_ns, trigger_ns, victim_count,
+  RunRecord, variant, boot, outcome, reason, accelerator, timing, phases, guest_status, guest_error,
+  method, kernel_release, clocksource, vmas_requested, vmas_real, pages_shared, pages_sharing,
+  merge_ms, trace_overrun, trace_dropped, walk_ns, lock_hold_ns, victim_stall_ns, trigger_ns,
+  walk_holds_timed_ns, walk_iterations, lock_hold_iterations, holds_lost, victim_count,
   victim_max_ns, checks, warnings, backtrace, work_dir, qemu_argv)
 
 nlohmann::json to_json(const Results& r) {
@@ -60,6 +61,24 @@ nlohmann::json to_json(const Results& r) {
                        { "reproducer", r.reproducer } };
   if (r.shard) {
     j["shard"] = *r.shard;
+  }
+  // Written only when known: files from before timing modes round-trip unchanged.
+  if (r.experiment.timing_policy.empty()) {
+    j["experiment"].erase("timing_policy");
+  }
+  for (auto& run : j["runs"]) {
+    if (run.value("timing", "").empty()) {
+      run.erase("timing");
+    }
+    // Measurement-layer fields: absent from runs measured without the layer.
+    for (const char* key : { "walk_holds_timed_ns", "walk_iterations", "lock_hold_iterations" }) {
+      if (run.at(key).empty()) {
+        run.erase(key);
+      }
+    }
+    if (run.at("holds_lost") == 0) {
+      run.erase("holds_lost");
+    }
   }
   if (!r.provenance.experiment_sha256.empty()) { // absent: written without an experiment
     j["experiment_sha256"] = r.provenance.experiment_sha256;
@@ -161,6 +180,10 @@ std::string end_cause(const Results& results) {
   }
   return fmt::format("the run did not finish: {} ({})",
                      results.runs.empty() ? "it made no boot" : "it was stopped early", tally);
+}
+
+std::string timing_of(const RunRecord& run) {
+  return run.timing.empty() ? "wall" : run.timing;
 }
 
 std::vector<const RunRecord*> ok_runs(const Results& results, const std::string& variant) {

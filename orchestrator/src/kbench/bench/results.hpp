@@ -39,6 +39,7 @@ struct Experiment {
   int memory_mib = 2048;
   int numa_nodes = 2;
   std::string accelerator_policy = "auto";
+  std::string timing_policy; // auto | wall | virtual (vm/timing.hpp); "" in older files
 };
 
 // One patch of a kernel's series.
@@ -76,6 +77,7 @@ struct RunRecord {
   vm::Outcome outcome = vm::Outcome::bench_fail; // written as its name: OK, PANIC, ...
   std::string reason;                            // one line
   std::string accelerator;
+  std::string timing; // wall | virtual; "" in files written before timing modes (= wall)
   std::map<std::string, double> phases; // boot_to_init, benchmark, shutdown, total (seconds)
 
   std::string guest_status; // none | pending | ok | correctness_fail | bench_fail
@@ -96,8 +98,13 @@ struct RunRecord {
   std::vector<std::uint64_t> lock_hold_ns;    // each anon_vma read-lock hold inside it
   std::vector<std::uint64_t> victim_stall_ns; // victim operations (a reservoir when many)
   std::vector<std::uint64_t> trigger_ns;      // wall time of each trigger (move_pages call)
-  std::uint64_t victim_count = 0;             // victim operations seen
-  std::uint64_t victim_max_ns = 0;            // exact maximum over all of them
+  // The measurement layer times lock holds in walks of their own (docs/patches.md):
+  std::vector<std::uint64_t> walk_holds_timed_ns;  // those walks' durations (not in walk_ns)
+  std::vector<std::uint64_t> walk_iterations;      // interval tree iterations of each of them
+  std::vector<std::uint64_t> lock_hold_iterations; // iterations of each lock hold (lock_hold_ns)
+  std::uint64_t holds_lost = 0;    // holds beyond the kernel's buffer (not in lock_hold_ns)
+  std::uint64_t victim_count = 0;  // victim operations seen
+  std::uint64_t victim_max_ns = 0; // exact maximum over all of them
 
   std::vector<CheckRecord> checks;
   std::vector<std::string> warnings;
@@ -165,6 +172,10 @@ vm::RunEnd run_end(const Results& results);
 // ("patched boot 0: INFRA_ERROR: cannot start QEMU: ...") and how many boots
 // did not end OK; "" when the code is 0.
 std::string end_cause(const Results& results);
+
+// Return the timing mode `run` was measured in: "wall" or "virtual" (files
+// written before timing modes existed were all wall-clock).
+std::string timing_of(const RunRecord& run);
 
 // Return the runs of `variant` whose outcome is OK.
 std::vector<const RunRecord*> ok_runs(const Results& results, const std::string& variant);

@@ -24,6 +24,7 @@ enum class Kind {
   text_map,    // an object string -> string
   flag,        // true or false
   count,       // an unsigned integer up to k_max_count
+  counts,      // an array of counts
   duration,    // an unsigned integer of ns up to k_max_duration_ns
   durations,   // an array of durations
   millis,      // a number of ms in [0, k_max_duration_ns / 1e6]
@@ -53,12 +54,13 @@ constexpr Field k_top_fields[] = {
 };
 
 constexpr Field k_experiment_fields[] = {
-  { "scenario", Kind::text },    { "vmas", Kind::count },
-  { "dup_pages", Kind::count },  { "walks", Kind::count },
-  { "trigger", Kind::text },     { "seed", Kind::count },
-  { "victim", Kind::flag },      { "boots", Kind::count },
-  { "vcpus", Kind::count },      { "memory_mib", Kind::count },
-  { "numa_nodes", Kind::count }, { "accelerator_policy", Kind::text },
+  { "scenario", Kind::text },      { "vmas", Kind::count },
+  { "dup_pages", Kind::count },    { "walks", Kind::count },
+  { "trigger", Kind::text },       { "seed", Kind::count },
+  { "victim", Kind::flag },        { "boots", Kind::count },
+  { "vcpus", Kind::count },        { "memory_mib", Kind::count },
+  { "numa_nodes", Kind::count },   { "accelerator_policy", Kind::text },
+  { "timing_policy", Kind::text },
 };
 
 constexpr Field k_kernel_fields[] = {
@@ -75,35 +77,23 @@ constexpr Field k_patch_fields[] = {
 };
 
 constexpr Field k_run_fields[] = {
-  { "variant", Kind::text },
-  { "boot", Kind::count },
-  { "outcome", Kind::outcome },
-  { "reason", Kind::text },
-  { "accelerator", Kind::text },
-  { "phases", Kind::seconds_map },
-  { "guest_status", Kind::text },
-  { "guest_error", Kind::text },
-  { "method", Kind::text },
-  { "kernel_release", Kind::text },
-  { "clocksource", Kind::text },
-  { "vmas_requested", Kind::count },
-  { "vmas_real", Kind::count },
-  { "pages_shared", Kind::count },
-  { "pages_sharing", Kind::count },
-  { "merge_ms", Kind::millis },
-  { "trace_overrun", Kind::count },
-  { "trace_dropped", Kind::count },
-  { "walk_ns", Kind::durations },
-  { "lock_hold_ns", Kind::durations },
-  { "victim_stall_ns", Kind::durations },
-  { "trigger_ns", Kind::durations },
-  { "victim_count", Kind::count },
-  { "victim_max_ns", Kind::duration },
-  { "checks", Kind::checks },
-  { "warnings", Kind::texts },
-  { "backtrace", Kind::texts },
-  { "work_dir", Kind::text },
-  { "qemu_argv", Kind::texts },
+  { "variant", Kind::text },           { "boot", Kind::count },
+  { "outcome", Kind::outcome },        { "reason", Kind::text },
+  { "accelerator", Kind::text },       { "timing", Kind::text },
+  { "phases", Kind::seconds_map },     { "guest_status", Kind::text },
+  { "guest_error", Kind::text },       { "method", Kind::text },
+  { "kernel_release", Kind::text },    { "clocksource", Kind::text },
+  { "vmas_requested", Kind::count },   { "vmas_real", Kind::count },
+  { "pages_shared", Kind::count },     { "pages_sharing", Kind::count },
+  { "merge_ms", Kind::millis },        { "trace_overrun", Kind::count },
+  { "trace_dropped", Kind::count },    { "walk_ns", Kind::durations },
+  { "lock_hold_ns", Kind::durations }, { "victim_stall_ns", Kind::durations },
+  { "trigger_ns", Kind::durations },   { "walk_holds_timed_ns", Kind::durations },
+  { "walk_iterations", Kind::counts }, { "lock_hold_iterations", Kind::counts },
+  { "holds_lost", Kind::count },       { "victim_count", Kind::count },
+  { "victim_max_ns", Kind::duration }, { "checks", Kind::checks },
+  { "warnings", Kind::texts },         { "backtrace", Kind::texts },
+  { "work_dir", Kind::text },          { "qemu_argv", Kind::texts },
 };
 
 constexpr Field k_check_fields[] = {
@@ -198,6 +188,8 @@ private:
                       "RUN_TIMEOUT, INFRA_ERROR, INTERRUPTED)");
       case Kind::texts:
         return each(v, path, Kind::text, false);
+      case Kind::counts:
+        return each(v, path, Kind::count, false);
       case Kind::durations:
         return each(v, path, Kind::duration, false);
       case Kind::text_map:

@@ -18,11 +18,20 @@ std::string meta(const GuestResult& g, const std::string& key) {
 }
 
 void copy_samples(const GuestResult& g, RunRecord& r) {
+  // Walk durations come from walks without lock-hold timing; the walks that
+  // timed their holds are kept apart (their cost is the timing's overhead).
   for (const auto& w : g.rmap_walks) {
-    r.walk_ns.push_back(w.duration_ns);
+    if (!w.holds_timed) {
+      r.walk_ns.push_back(w.duration_ns);
+      continue;
+    }
+    r.walk_holds_timed_ns.push_back(w.duration_ns);
+    r.walk_iterations.push_back(w.iterations.value_or(0));
+    r.holds_lost += w.holds_lost.value_or(0);
   }
   for (const auto& l : g.lock_holds) {
     r.lock_hold_ns.push_back(l.hold_ns);
+    r.lock_hold_iterations.push_back(l.iterations);
   }
   for (const auto& v : g.victim_samples) {
     r.victim_stall_ns.push_back(v.stall_ns);
@@ -32,7 +41,9 @@ void copy_samples(const GuestResult& g, RunRecord& r) {
     r.victim_max_ns = std::max(r.victim_max_ns, s.max_ns);
   }
   for (const auto& t : g.walks) {
-    r.trigger_ns.push_back(t.trigger_ns);
+    if (!t.holds_timed) {
+      r.trigger_ns.push_back(t.trigger_ns);
+    }
   }
   for (const auto& loss : g.trace_losses) {
     r.trace_overrun += loss.overrun;
@@ -64,6 +75,11 @@ void copy_guest_facts(const GuestResult& g, RunRecord& r) {
   }
   r.warnings = g.warnings;
   copy_samples(g, r);
+  if (r.holds_lost > 0) {
+    r.warnings.push_back(fmt::format("{} lock holds beyond the measurement layer's buffer were "
+                                     "not recorded",
+                                     r.holds_lost));
+  }
 }
 
 } // namespace
@@ -101,6 +117,7 @@ RunRecord make_run_record(const std::string& variant, int boot, const vm::VmRun&
   r.outcome = verdict.outcome;
   r.reason = verdict.reason;
   r.accelerator = std::string(vm::to_string(run.accelerator));
+  r.timing = std::string(vm::to_string(run.timing));
   r.phases = { { "boot_to_init", seconds(run.timings.boot_to_init) },
                { "benchmark", seconds(run.timings.benchmark) },
                { "shutdown", seconds(run.timings.shutdown) },

@@ -54,6 +54,24 @@ std::string accelerator_of(const Results& results) {
   return it == results.environment.end() ? std::string() : it->second;
 }
 
+std::string timing_mode_of(const Results& results) {
+  const auto it = results.environment.find("timing");
+  return it == results.environment.end() || it->second.empty() ? "wall" : it->second;
+}
+
+// Record point 1's timing mode in `sweep`; throw when a later `point` differs.
+void pin_timing(Sweep& sweep, const SweepPoint& point) {
+  const std::string mode = timing_mode_of(point.results);
+  if (sweep.timing.empty()) {
+    sweep.timing = mode;
+  } else if (mode != sweep.timing) {
+    throw Error(ExitCode::invalid_config,
+                fmt::format("sweep point {} VMAs was measured in {} time, the points before it in "
+                            "{} time: a sweep never mixes timing modes",
+                            point.vmas, mode, sweep.timing));
+  }
+}
+
 } // namespace
 
 std::vector<std::uint64_t> parse_vma_list(std::string_view text) {
@@ -108,6 +126,7 @@ Sweep run_sweep(const Experiment& base, const std::vector<std::uint64_t>& vmas,
     if (sweep.accelerator.empty()) {
       sweep.accelerator = accelerator_of(point.results);
     }
+    pin_timing(sweep, point);
     sweep.points.push_back(std::move(point));
     sweep.complete = sweep.points.size() == sweep.vmas.size();
     if (observe) {

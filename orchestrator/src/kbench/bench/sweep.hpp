@@ -66,6 +66,7 @@ struct Sweep {
   std::vector<std::uint64_t> vmas; // every requested count, ascending
   std::vector<SweepPoint> points;  // finished points, ascending
   std::string accelerator;         // the accelerator point 1 chose, pinned for the rest
+  std::string timing;              // the timing mode of point 1 (wall | virtual), every point's
   std::string reproducer;          // the command line that repeats this sweep
   bool complete = false;           // every point ran to the end
 };
@@ -75,8 +76,10 @@ using SweepObserver = std::function<void(const Sweep&)>;
 
 // Run every point of `vmas` (ascending) through `run_point` into
 // `results_dir`/vmas-<N>; the first point's accelerator is pinned for the
-// others so that no sweep mixes KVM and TCG; `observe` sees the sweep after
-// every point. Exceptions of `run_point` (an interrupt, a build error) propagate.
+// others so that no sweep mixes KVM and TCG, and a point measured in another
+// timing mode than point 1 is an Error (invalid_config); `observe` sees the
+// sweep after every point. Exceptions of `run_point` (an interrupt, a build
+// error) propagate.
 Sweep run_sweep(const Experiment& base, const std::vector<std::uint64_t>& vmas,
                 const std::filesystem::path& results_dir, const PointRunner& run_point,
                 const SweepObserver& observe = {});

@@ -28,6 +28,7 @@ struct AbOptions {
   long dup_pages = 0;  // 0 = the scenario's
   std::string trigger; // "" = the scenario's
   std::string accelerator = "auto";
+  std::string timing = "auto"; // auto | wall | virtual (vm/timing.hpp)
   int vcpus = 2;
   int memory_mib = 2048;
   int boot_timeout_s = 180;

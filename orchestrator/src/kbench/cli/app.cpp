@@ -32,7 +32,7 @@ const char* const k_exit_codes = R"(Exit codes (docs/exit-codes.md):
    4 kernel source error  9 correctness failure)";
 
 const char* const k_build_examples = R"(Examples:
-  kbench build                                  # Debian 6.12 + the ksm-rmap-walk series
+  kbench build                                  # Debian 6.12 + the ksm-rmap-walk series (its 6.12 port)
   kbench build --source ~/linux --patches my-series/
   kbench build --source ~/linux --ref v6.12 --patches my-series/
   kbench build --dry-run                        # print the make commands only
@@ -49,7 +49,7 @@ void add_kernel_options(CLI::App& app, KernelOptions& o) {
                  "Patch series (directory or files) applied to the patched variant only "
                  "[default: patches/ksm-rmap-walk]");
   app.add_option("--measurement-patches", o.measurement,
-                 "Patches applied to both variants [default: patches/instrumentation]");
+                 "Patches applied to both variants [default: patches/measurement]");
   app.add_flag("--no-measurement-patches", o.no_measurement,
                "Apply no measurement patches to either variant");
   app.add_option("--config", o.fragments,
@@ -100,6 +100,9 @@ void add_ab_options(CLI::App& command, AbOptions& o) {
   ab->add_option("--dup-pages", o.dup_pages, "Pages merged into the KSM page");
   ab->add_option("--trigger", o.trigger, "migrate | compact | swap");
   ab->add_option("--accel", o.accelerator, "auto | kvm | tcg")->capture_default_str();
+  ab->add_option("--timing", o.timing,
+                 "auto (virtual under TCG, wall under KVM) | wall | virtual (docs/timing.md)")
+    ->capture_default_str();
   ab->add_option("--vcpus", o.vcpus, "Guest vCPUs")->capture_default_str();
   ab->add_option("--memory", o.memory_mib, "Guest memory in MiB")->capture_default_str();
   ab->add_option("--boot-timeout", o.boot_timeout_s, "Seconds from QEMU start to init")

@@ -47,7 +47,7 @@ fs::path default_cache_dir() {
 }
 
 fs::path default_measurement_patches() {
-  return data_dir() / "patches" / "instrumentation";
+  return data_dir() / "patches" / "measurement";
 }
 
 fs::path default_patch_series() {

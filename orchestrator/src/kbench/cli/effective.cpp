@@ -69,6 +69,7 @@ void run_overrides(const AbOptions& a, OverrideList& o) {
   o.add("--dup-pages", "workload.dup_pages", a.dup_pages, d.dup_pages);
   o.add("--trigger", "workload.trigger", a.trigger, d.trigger);
   o.add("--accel", "vm.accelerator", a.accelerator, d.accelerator);
+  o.add("--timing", "vm.timing", a.timing, d.timing);
   o.add("--vcpus", "vm.vcpus", a.vcpus, d.vcpus);
   o.add("--memory", "vm.memory_mib", a.memory_mib, d.memory_mib);
   o.add("--backend", "vm.backend", a.backend, d.backend);
@@ -159,6 +160,7 @@ AbOptions effective_options(const experiment::Experiment& e, const AbOptions& op
   o.dup_pages = static_cast<long>(e.workload.dup_pages);
   o.trigger = e.workload.trigger;
   o.accelerator = e.vm.accelerator;
+  o.timing = e.vm.timing;
   o.vcpus = e.vm.vcpus;
   o.memory_mib = e.vm.memory_mib;
   o.backend = e.vm.backend;
@@ -177,10 +179,14 @@ KernelSet open_experiment_kernels(const GlobalOptions& global, const experiment:
   set.source =
     source::open_source(source::parse_spec(e.kernel.source, e.kernel.ref), runner, cache);
   set.source->identify();
-  const auto common = patches::concat(patches::load_series(data_paths(e.patches.measurement)),
-                                      patches::load_series(data_paths(e.patches.baseline)));
-  const auto series = patches::load_series(data_paths(e.patches.patched));
-  set.variants = { { "baseline", common }, { "patched", patches::concat(common, series) } };
+  // Series with one port per kernel version ("6.1/", "6.12/") pick the source's.
+  const auto version = source::kernel_version(*set.source);
+  const auto layer = patches::load_series(data_paths(e.patches.measurement), version);
+  const auto common =
+    patches::concat(layer, patches::load_series(data_paths(e.patches.baseline), version));
+  const auto series = patches::load_series(data_paths(e.patches.patched), version);
+  set.variants = { { "baseline", common, layer.patches.size() },
+                   { "patched", patches::concat(common, series), layer.patches.size() } };
 
   kbuild::BuildSettings settings;
   settings.cache_dir = cache;
@@ -208,6 +214,7 @@ bench::Experiment bench_experiment(const experiment::Experiment& e) {
   b.memory_mib = e.vm.memory_mib;
   b.numa_nodes = e.vm.numa_nodes;
   b.accelerator_policy = e.vm.accelerator;
+  b.timing_policy = e.vm.timing;
   return b;
 }
 
@@ -269,6 +276,7 @@ bench::AbSettings ab_settings(const GlobalOptions& global, const experiment::Exp
   s.results_dir = e.outputs.results_dir.empty() ? timestamped_results_dir("ab")
                                                 : util::absolute(e.outputs.results_dir);
   s.accelerator_policy = vm::parse_accelerator_policy(e.vm.accelerator);
+  s.timing_policy = vm::parse_timing_policy(e.vm.timing);
   s.deadlines = deadlines_of(e);
   s.guest = guest_image();
   s.source_description = set.source->identify().description;
@@ -286,10 +294,14 @@ void print_qemu_plan(const bench::AbSettings& settings, const KernelSet& set) {
   const fs::path initramfs = settings.results_dir / "initramfs.cpio.gz";
   const bool kvm = settings.accelerator_policy == vm::AcceleratorPolicy::kvm;
   const vm::Accelerator accelerator = kvm ? vm::Accelerator::kvm : vm::Accelerator::tcg;
-  if (settings.accelerator_policy == vm::AcceleratorPolicy::automatic) {
+  const bool virtual_first = settings.timing_policy == vm::TimingPolicy::virtual_;
+  if (settings.accelerator_policy == vm::AcceleratorPolicy::automatic && !virtual_first) {
     fmt::print("# accelerator auto: a probe boot decides; shown with TCG (KVM: -accel kvm -cpu "
                "host, no tsc_early_khz)\n");
   }
+  const vm::Timing timing = vm::resolve_timing(settings.timing_policy, accelerator);
+  fmt::print("# timing {}: {}\n", vm::to_string(settings.timing_policy),
+             vm::describe_timing(accelerator, timing));
   fmt::print("# experiment {} ({})\n", settings.provenance.experiment_sha256,
              settings.experiment.scenario);
   for (const auto& variant : set.variants) {
@@ -298,7 +310,8 @@ void print_qemu_plan(const bench::AbSettings& settings, const KernelSet& set) {
     kernel.bzimage = settings.prebuilt.empty() ? planned_bzimage(plan, variant.name)
                                                : settings.prebuilt.front().bzimage;
     const fs::path work = settings.results_dir / "runs" / (variant.name + "-0");
-    const vm::VmSpec spec = bench::boot_spec(settings, kernel, initramfs, accelerator, work);
+    const vm::VmSpec spec =
+      bench::boot_spec(settings, kernel, initramfs, accelerator, timing, work);
     fmt::print("# {}: boot 1 of {} (runs/{}-N for boot N+1)\n{}\n", variant.name,
                settings.experiment.boots, variant.name, util::format_argv(vm::qemu_argv(spec)));
   }

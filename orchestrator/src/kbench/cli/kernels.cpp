@@ -35,10 +35,14 @@ KernelSet open_kernels(const GlobalOptions& global, const KernelOptions& options
   if (measurement.empty() && !options.no_measurement) {
     measurement.push_back(default_measurement_patches());
   }
-  const auto common = patches::load_series(measurement);
+  // Series with one port per kernel version ("6.1/", "6.12/") pick the source's.
+  const auto version = source::kernel_version(*set.source);
+  const auto common = patches::load_series(measurement, version);
   const auto series = patches::load_series(
-    options.patches.empty() ? std::vector<fs::path>{ default_patch_series() } : options.patches);
-  set.variants = { { "baseline", common }, { "patched", patches::concat(common, series) } };
+    options.patches.empty() ? std::vector<fs::path>{ default_patch_series() } : options.patches,
+    version);
+  set.variants = { { "baseline", common, common.patches.size() },
+                   { "patched", patches::concat(common, series), common.patches.size() } };
 
   kbuild::BuildSettings settings;
   settings.cache_dir = cache;

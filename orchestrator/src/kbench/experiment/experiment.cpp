@@ -64,7 +64,7 @@ std::string yaml_body(const Experiment& e) {
   const VmSettings& v = e.vm;
   y += "vm:\n" + line("vcpus", v.vcpus) + line("memory_mib", v.memory_mib) +
        line("numa_nodes", v.numa_nodes) + line("accelerator", v.accelerator) +
-       line("backend", v.backend) + line("connect", v.connect);
+       line("timing", v.timing) + line("backend", v.backend) + line("connect", v.connect);
   y += "repetitions:\n" + line("boots", e.repetitions.boots);
   y += "statistics:\n" + line("alpha", e.statistics.alpha) + line("noise", e.statistics.noise) +
        "  regression_thresholds:" + thresholds(e.statistics.regression_thresholds);
@@ -107,6 +107,7 @@ nlohmann::json to_json(const Experiment& e) {
         { "memory_mib", v.memory_mib },
         { "numa_nodes", v.numa_nodes },
         { "accelerator", v.accelerator },
+        { "timing", v.timing },
         { "backend", v.backend },
         { "connect", v.connect } } },
     { "repetitions", { { "boots", e.repetitions.boots } } },

@@ -59,6 +59,7 @@ struct VmSettings {
   int memory_mib = 0;
   int numa_nodes = 0;
   std::string accelerator; // auto | kvm | tcg
+  std::string timing;      // auto | wall | virtual (vm/timing.hpp, docs/timing.md)
   std::string backend;     // qemu | libvirt
   std::string connect;     // libvirt connection URI; "" = libvirt's default
 };

@@ -71,6 +71,7 @@ const std::vector<Field>& fields() {
     field<int>("vm.memory_mib", [](E& e) { return &e.vm.memory_mib; }),
     field<int>("vm.numa_nodes", [](E& e) { return &e.vm.numa_nodes; }),
     field<std::string>("vm.accelerator", [](E& e) { return &e.vm.accelerator; }),
+    field<std::string>("vm.timing", [](E& e) { return &e.vm.timing; }),
     field<std::string>("vm.backend", [](E& e) { return &e.vm.backend; }),
     field<std::string>("vm.connect", [](E& e) { return &e.vm.connect; }),
     field<int>("repetitions.boots", [](E& e) { return &e.repetitions.boots; }),

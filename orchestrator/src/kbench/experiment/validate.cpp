@@ -172,6 +172,10 @@ void check_vm(Checker& c) {
                       q(v.memory_mib), c.e().workload.vmas, v.numa_nodes, need, k_base_memory_mib,
                       k_kib_per_vma));
   c.one_of("vm.accelerator", v.accelerator, { "auto", "kvm", "tcg" });
+  c.one_of("vm.timing", v.timing, { "auto", "wall", "virtual" });
+  c.check("vm.timing", !(v.timing == "virtual" && v.accelerator == "kvm"),
+          "'vm.timing' \"virtual\" contradicts 'vm.accelerator' \"kvm\": QEMU counts "
+          "instructions only under TCG (use timing wall with KVM)");
   c.one_of("vm.backend", v.backend, { "qemu", "libvirt" });
   c.check("vm.connect", v.connect.empty() || v.backend != "qemu",
           fmt::format("'vm.connect' {} needs 'vm.backend: libvirt' (the backend is \"qemu\")",

@@ -1,5 +1,6 @@
 #include <kbench/kbuild/builder.hpp>
 #include <kbench/kbuild/tree.hpp>
+#include <kbench/source/version.hpp>
 #include <kbench/util/error.hpp>
 #include <kbench/util/fs.hpp>
 #include <kbench/util/hash.hpp>
@@ -9,6 +10,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <ctime>
 
 namespace kbench::kbuild {
@@ -112,8 +114,41 @@ void KernelBuilder::preflight(const std::vector<Variant>& variants) {
   for (const auto& variant : variants) {
     spdlog::debug("preflight: checking the {} series ({} patches)", variant.name,
                   variant.series.patches.size());
-    patches::preflight(m_runner, variant.series, reader, method);
+    if (const auto failure = patches::check_series(m_runner, variant.series, reader, method)) {
+      throw Error(ExitCode::patch, explain_failure(variant, *failure, reader, method));
+    }
   }
+}
+
+std::string KernelBuilder::explain_failure(const Variant& variant,
+                                           const patches::PreflightFailure& failure,
+                                           const patches::SourceReader& reader,
+                                           patches::Method method) {
+  const auto& all = variant.series.patches;
+  const std::size_t layer = std::min(variant.layer_patches, all.size());
+  if (failure.patch < layer) {
+    return fmt::format("{}\n(this patch is part of the measurement layer, which kbench applies to "
+                       "both kernels first: this source is not one the layer supports)",
+                       failure.message);
+  }
+  if (layer == 0) {
+    return failure.message;
+  }
+  patches::Series own;
+  own.patches.assign(all.begin() + static_cast<std::ptrdiff_t>(layer), all.end());
+  const auto alone = patches::check_series(m_runner, own, reader, method);
+  if (!alone) {
+    std::string names;
+    for (std::size_t i = 0; i < layer; ++i) {
+      names += "\n  " + all[i].path.string();
+    }
+    return fmt::format("{}\n{}'s patches apply to the pristine source, so this one conflicts with "
+                       "kbench's measurement layer, applied before them:{}",
+                       failure.message, variant.name, names);
+  }
+  return fmt::format("{}\nit does not apply to the pristine source either (without kbench's "
+                     "measurement layer): {}",
+                     failure.message, alone->message);
 }
 
 std::vector<BuiltKernel> KernelBuilder::build_all(const std::vector<Variant>& variants) {
@@ -137,7 +172,7 @@ InputKey KernelBuilder::input_key(const Variant& variant) const {
   InputKey key;
   key.source_id = m_source.identify().id;
   key.series_hash = variant.series.hash();
-  key.fragments_hash = fragments_hash(m_settings.fragments);
+  key.fragments_hash = fragments_hash(fragments());
   key.base_config = m_settings.base_config.find('/') == std::string::npos
                       ? m_settings.base_config
                       : util::sha256_hex(m_base_config_text);
@@ -282,8 +317,16 @@ std::string KernelBuilder::configure(const fs::path& tree, const std::string& va
   merge.argv = { "bash",       (tree / "scripts/kconfig/merge_config.sh").string(),
                  "-m",         "-O",
                  out.string(), (out / ".config").string() };
-  for (const auto& fragment : m_settings.fragments) {
-    merge.argv.push_back(util::absolute(fragment.path).string());
+  // The requests for this kernel version only (kbench-if blocks resolved), one file each.
+  const fs::path written = tree / ".kbench" / "fragments";
+  util::remove_all(written);
+  util::create_directories(written);
+  int index = 0;
+  for (const auto& fragment : fragments()) {
+    const fs::path file =
+      written / fmt::format("{:02}-{}", ++index, fragment.path.filename().string());
+    util::write_file_atomic(file, kconfig::render_fragment(fragment, m_fragments_for));
+    merge.argv.push_back(file.string());
   }
   merge.cwd = tree;
   run(merge, "merge_config.sh");
@@ -294,7 +337,7 @@ std::string KernelBuilder::configure(const fs::path& tree, const std::string& va
 
 void KernelBuilder::verify_config(const fs::path& dot_config) {
   const auto config = kconfig::parse_dotconfig(util::read_file(dot_config));
-  const auto mismatches = kconfig::verify(m_settings.fragments, config);
+  const auto mismatches = kconfig::verify(fragments(), config);
   if (!mismatches.empty()) {
     throw Error(ExitCode::kconfig,
                 fmt::format("{} config symbol(s) could not be set as requested ({}):\n{}",
@@ -346,6 +389,28 @@ long KernelBuilder::compile(const fs::path& tree, const std::string& variant, co
                             util::describe_result(result), log.string(), first_error_lines(log)));
   }
   return counter.poll();
+}
+
+const std::vector<kconfig::Fragment>& KernelBuilder::fragments() const {
+  if (m_selected) {
+    return *m_selected;
+  }
+  const auto& all = m_settings.fragments;
+  const bool conditional = std::any_of(all.begin(), all.end(), [](const kconfig::Fragment& f) {
+    return std::any_of(f.requests.begin(), f.requests.end(),
+                       [](const kconfig::Request& r) { return r.when.has_value(); });
+  });
+  if (!conditional) {
+    m_fragments_for = "every kernel version (no kbench-if block)";
+    return m_selected.emplace(all);
+  }
+  const source::KernelVersion version = source::kernel_version(m_source);
+  m_fragments_for = "kernel " + source::to_string(version);
+  std::vector<kconfig::Fragment> selected;
+  for (const auto& fragment : all) {
+    selected.push_back(kconfig::for_kernel(fragment, version));
+  }
+  return m_selected.emplace(std::move(selected));
 }
 
 std::string KernelBuilder::build_timestamp() const {

@@ -8,6 +8,7 @@
 #include <kbench/kbuild/cache.hpp>
 #include <kbench/kbuild/toolchain.hpp>
 #include <kbench/kconfig/fragment.hpp>
+#include <kbench/patches/apply.hpp>
 #include <kbench/patches/series.hpp>
 #include <kbench/source/source.hpp>
 #include <kbench/util/process.hpp>
@@ -24,6 +25,10 @@ namespace kbench::kbuild {
 struct Variant {
   std::string name; // "baseline", "patched"
   patches::Series series;
+  // The first `layer_patches` patches of `series` are kbench's measurement
+  // layer (on every variant); the rest are the user's. Only used to explain
+  // a series that does not apply.
+  std::size_t layer_patches = 0;
 };
 
 // How kernels are built.
@@ -62,8 +67,10 @@ public:
   KernelBuilder(util::ProcessRunner& runner, source::KernelSource& source, BuildSettings settings);
 
   // Check that every variant's series applies to the source; throws
-  // kbench::Error (ExitCode::patch) naming the patch and hunk. Nothing is
-  // copied or built.
+  // kbench::Error (ExitCode::patch) naming the patch and hunk, and, for a
+  // patch after the measurement layer, whether the user's patches apply to
+  // the pristine tree without the layer (then they conflict with the layer)
+  // or not at all. Nothing is copied or built.
   void preflight(const std::vector<Variant>& variants);
 
   // Build (or fetch from the cache) every variant, in order. Runs
@@ -74,6 +81,8 @@ public:
   std::vector<PlannedCommand> plan(const std::vector<Variant>& variants);
 
 private:
+  std::string explain_failure(const Variant& variant, const patches::PreflightFailure& failure,
+                              const patches::SourceReader& reader, patches::Method method);
   BuiltKernel build_one(const Variant& variant, const std::vector<BuiltKernel>& done);
   InputKey input_key(const Variant& variant) const;
   std::filesystem::path tree_dir(const std::string& variant) const;
@@ -88,6 +97,7 @@ private:
                              const std::filesystem::path& log) const;
   void check_same_config(const std::string& variant, const std::filesystem::path& config);
   std::string build_timestamp() const;
+  const std::vector<kconfig::Fragment>& fragments() const;
 
   util::ProcessRunner& m_runner;
   source::KernelSource& m_source;
@@ -97,6 +107,9 @@ private:
   std::optional<std::pair<std::string, std::filesystem::path>> m_first_config;
   std::string m_first_text;
   std::string m_base_config_text; // the base .config file's content ("" for a make target)
+  // The fragments' requests for this source's kernel version (fragments()).
+  mutable std::optional<std::vector<kconfig::Fragment>> m_selected;
+  mutable std::string m_fragments_for; // "kernel 6.12.117": what m_selected was chosen for
 };
 
 // Return a fragments hash (their contents, in order) for cache keys.

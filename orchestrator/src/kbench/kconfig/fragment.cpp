@@ -12,6 +12,8 @@ namespace kbench::kconfig {
 namespace {
 
 constexpr std::string_view k_not_set_prefix = "# CONFIG_";
+constexpr std::string_view k_if_directive = "kbench-if:";
+constexpr std::string_view k_endif_directive = "kbench-endif";
 constexpr std::string_view k_not_set_suffix = " is not set";
 
 std::string_view trim(std::string_view s) {
@@ -78,7 +80,7 @@ Request parse_request(std::string_view raw, const std::filesystem::path& path, i
   const std::string_view line = trim(raw);
   const std::size_t col = static_cast<std::size_t>(line.data() - raw.data()) + 1;
   if (auto symbol = parse_not_set(line); !symbol.empty()) {
-    return { path, line_no, symbol, "n" };
+    return { path, line_no, symbol, "n", std::nullopt };
   }
   const std::size_t n = symbol_length(line);
   if (n == 0) {
@@ -96,7 +98,19 @@ Request parse_request(std::string_view raw, const std::filesystem::path& path, i
     fail(path, line_no, col + n + 1,
          "'=n' is not understood by merge_config.sh; write \"# CONFIG_X is not set\"", line);
   }
-  return { path, line_no, std::string(line.substr(0, n)), std::string(value) };
+  return { path, line_no, std::string(line.substr(0, n)), std::string(value), std::nullopt };
+}
+
+// Return the rest of `line` after "# <name>" (a kbench directive), or nullopt.
+std::optional<std::string_view> directive(std::string_view line, std::string_view name) {
+  if (line.empty() || line.front() != '#') {
+    return std::nullopt;
+  }
+  const std::string_view body = trim(line.substr(1));
+  if (body.substr(0, name.size()) != name) {
+    return std::nullopt;
+  }
+  return trim(body.substr(name.size()));
 }
 
 template<typename F>
@@ -117,17 +131,66 @@ void for_each_line(std::string_view text, F&& f) {
 
 Fragment parse_fragment(std::string_view text, const std::filesystem::path& path) {
   Fragment fragment{ path, {} };
+  std::optional<source::VersionConstraint> when;
+  int block_line = 0;
   for_each_line(text, [&](std::string_view raw, int line_no) {
     const std::string_view line = trim(raw);
+    const std::size_t col = static_cast<std::size_t>(line.data() - raw.data()) + 1;
     if (line.empty()) {
+      return;
+    }
+    if (const auto body = directive(line, k_if_directive)) {
+      if (when) {
+        fail(path, line_no, col,
+             fmt::format("kbench-if blocks do not nest (the one of line {} is open)", block_line),
+             line);
+      }
+      when = source::parse_constraint(*body);
+      if (!when) {
+        fail(path, line_no, col, "expected a condition like \"kernel >= 6.12\"", line);
+      }
+      block_line = line_no;
+      return;
+    }
+    if (directive(line, k_endif_directive)) {
+      if (!when) {
+        fail(path, line_no, col, "kbench-endif without kbench-if", line);
+      }
+      when.reset();
       return;
     }
     if (line.front() == '#' && parse_not_set(line).empty()) {
       return; // an ordinary comment
     }
-    fragment.requests.push_back(parse_request(raw, path, line_no));
+    Request request = parse_request(raw, path, line_no);
+    request.when = when;
+    fragment.requests.push_back(std::move(request));
   });
+  if (when) {
+    fail(path, block_line, 1, "kbench-if block is never closed by # kbench-endif",
+         source::to_string(*when));
+  }
   return fragment;
+}
+
+Fragment for_kernel(const Fragment& fragment, const source::KernelVersion& version) {
+  Fragment selected{ fragment.path, {} };
+  for (const auto& request : fragment.requests) {
+    if (!request.when || source::satisfies(version, *request.when)) {
+      selected.requests.push_back(request);
+    }
+  }
+  return selected;
+}
+
+std::string render_fragment(const Fragment& fragment, std::string_view selected_for) {
+  std::string text =
+    fmt::format("# {} for {} (written by kbench)\n", fragment.path.string(), selected_for);
+  for (const auto& r : fragment.requests) {
+    text += r.value == "n" ? fmt::format("# {} is not set\n", r.symbol)
+                           : fmt::format("{}={}\n", r.symbol, r.value);
+  }
+  return text;
 }
 
 Fragment load_fragment(const std::filesystem::path& path) {

@@ -2,10 +2,12 @@
 // check that every symbol a fragment requests holds in the final .config.
 #pragma once
 
+#include <kbench/source/version.hpp>
 #include <kbench/util/fs.hpp>
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +24,9 @@ struct Request {
   int line = 0;               // 1-based line number in `file`
   std::string symbol;         // "CONFIG_FOO"
   std::string value;          // "y", "m", "n" (for "is not set"), "123", "\"text\""
+  // The kernel versions the request is for ("# kbench-if: kernel >= 6.12"
+  // block around it); unset: every version.
+  std::optional<source::VersionConstraint> when;
 };
 
 // A parsed fragment.
@@ -33,7 +38,23 @@ struct Fragment {
 // Parse fragment `text` read from `path`. Blank lines and comments are
 // skipped; anything else that is not a request is an error reported as
 // `path:line:col: message` (kbench::Error, ExitCode::invalid_config).
+// kbench's one extension, invisible to merge_config.sh (comments to it):
+//   # kbench-if: kernel >= 6.12
+//   CONFIG_ZRAM_BACKEND_LZO=y
+//   # kbench-endif
+// makes the requests between the two lines hold for those kernel versions
+// only (operators <, <=, ==, !=, >=, >; X.Y compares major.minor); blocks do
+// not nest.
 Fragment parse_fragment(std::string_view text, const std::filesystem::path& path);
+
+// Return `fragment` with only the requests that hold for `version` (their
+// `when` unset or satisfied).
+Fragment for_kernel(const Fragment& fragment, const source::KernelVersion& version);
+
+// Return `fragment` as merge_config.sh input: a comment naming its origin and
+// what it was selected for (`selected_for`, e.g. "kernel 6.12.117"), then one
+// line per request.
+std::string render_fragment(const Fragment& fragment, std::string_view selected_for);
 
 // Read and parse the fragment file at `path`.
 Fragment load_fragment(const std::filesystem::path& path);

@@ -224,11 +224,12 @@ void apply_series(util::ProcessRunner& runner, const Series& series, const fs::p
   }
 }
 
-void preflight(util::ProcessRunner& runner, const Series& series, const SourceReader& read,
-               Method method) {
+std::optional<PreflightFailure> check_series(util::ProcessRunner& runner, const Series& series,
+                                             const SourceReader& read, Method method) {
   util::TempDir scratch("kbench-preflight");
   copy_touched_files(series, read, scratch.path());
-  for (const auto& patch : series.patches) {
+  for (std::size_t i = 0; i < series.patches.size(); ++i) {
+    const Patch& patch = series.patches[i];
     util::CommandResult result;
     if (method == Method::git_am) {
       auto cmd = make_command({ "git", "apply", "-p1", patch.path.string() }, scratch.path());
@@ -242,8 +243,16 @@ void preflight(util::ProcessRunner& runner, const Series& series, const SourceRe
                                        scratch.path()));
     }
     if (!result.ok()) {
-      fail(patch, result);
+      return PreflightFailure{ i, describe_failure(patch, result.output) };
     }
+  }
+  return std::nullopt;
+}
+
+void preflight(util::ProcessRunner& runner, const Series& series, const SourceReader& read,
+               Method method) {
+  if (const auto failure = check_series(runner, series, read, method)) {
+    throw Error(ExitCode::patch, failure->message);
   }
 }
 

@@ -37,10 +37,21 @@ void apply_series(util::ProcessRunner& runner, const Series& series,
 // file does not exist.
 using SourceReader = std::function<std::optional<std::string>(const std::string& relative_path)>;
 
-// Prove that `series` applies, in order, to the source read by `read`,
-// without touching it: the files the series touches are copied into a
-// scratch directory and the series is applied there with the tool `method`
-// implies (patch, or git apply). Throw like apply_series on failure.
+// The first patch of a series that does not apply, and why.
+struct PreflightFailure {
+  std::size_t patch = 0; // index into Series::patches
+  std::string message;   // describe_failure()'s text
+};
+
+// Return the first patch of `series` that does not apply, in order, to the
+// source read by `read`, or nullopt: the files the series touches are copied
+// into a scratch directory and the series is applied there with the tool
+// `method` implies (patch, or git apply). The source is never touched.
+std::optional<PreflightFailure> check_series(util::ProcessRunner& runner, const Series& series,
+                                             const SourceReader& read, Method method);
+
+// Prove that `series` applies (check_series); throw kbench::Error
+// (ExitCode::patch) with the failure's message otherwise.
 void preflight(util::ProcessRunner& runner, const Series& series, const SourceReader& read,
                Method method);
 

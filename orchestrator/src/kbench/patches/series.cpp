@@ -213,6 +213,48 @@ std::vector<fs::path> series_file_order(const fs::path& dir) {
   return files;
 }
 
+// Return the subdirectories of `dir` named after a kernel version ("6.12"),
+// sorted by version; empty when `dir` holds patches or a series file itself.
+std::vector<std::pair<source::KernelVersion, fs::path>> version_ports(const fs::path& dir) {
+  std::vector<std::pair<source::KernelVersion, fs::path>> ports;
+  for (const auto& entry : util::directory_entries(dir, "patch series")) {
+    const auto ext = entry.extension();
+    if (entry.filename() == "series" ||
+        ((ext == ".patch" || ext == ".diff") && util::is_regular_file(entry, "patch series"))) {
+      return {};
+    }
+    const std::string name = entry.filename().string();
+    const auto version = source::parse_version(name);
+    if (version && std::count(name.begin(), name.end(), '.') == 1 &&
+        util::is_directory(entry, "patch series")) {
+      ports.emplace_back(*version, entry);
+    }
+  }
+  std::sort(ports.begin(), ports.end());
+  return ports;
+}
+
+// Return the port of `dir` for `version`, or throw naming the ports there are.
+fs::path port_for(const fs::path& dir,
+                  const std::vector<std::pair<source::KernelVersion, fs::path>>& ports,
+                  const std::optional<source::KernelVersion>& version) {
+  std::string names;
+  for (const auto& [v, path] : ports) {
+    if (version && v.major == version->major && v.minor == version->minor) {
+      return path;
+    }
+    names += (names.empty() ? "" : ", ") + source::to_string(v, false);
+  }
+  throw Error(ExitCode::patch,
+              version ? fmt::format("patch series {} has ports for kernel {} only; the kernel "
+                                    "source is {}: name a series made for it (--patches DIR)",
+                                    dir.string(), names, source::to_string(*version))
+                      : fmt::format("patch series {} has one port per kernel version ({}) and "
+                                    "the kernel version is unknown here: name the port's "
+                                    "directory",
+                                    dir.string(), names));
+}
+
 std::vector<fs::path> directory_order(const fs::path& dir) {
   if (util::path_exists(dir / "series", "patch series")) {
     return series_file_order(dir);
@@ -283,11 +325,16 @@ Patch parse_patch(std::string_view text, const fs::path& path) {
   return patch;
 }
 
-Series load_series(const fs::path& given) {
+Series load_series(const fs::path& given, const std::optional<source::KernelVersion>& version) {
   // Absolute: patch(1) later runs in the kernel tree, not in the caller's directory.
-  const fs::path input = util::absolute(given);
+  fs::path input = util::absolute(given);
   if (!util::path_exists(input, "patch series")) {
     throw Error(ExitCode::patch, fmt::format("patch series not found: {}", input.string()));
+  }
+  if (util::is_directory(input, "patch series")) {
+    if (const auto ports = version_ports(input); !ports.empty()) {
+      input = port_for(input, ports, version);
+    }
   }
   const bool directory = util::is_directory(input, "patch series");
   const std::vector<fs::path> files =
@@ -306,10 +353,11 @@ Series load_series(const fs::path& given) {
   return series;
 }
 
-Series load_series(const std::vector<fs::path>& inputs) {
+Series load_series(const std::vector<fs::path>& inputs,
+                   const std::optional<source::KernelVersion>& version) {
   Series series;
   for (const auto& input : inputs) {
-    series = concat(series, load_series(input));
+    series = concat(series, load_series(input, version));
   }
   return series;
 }

@@ -2,7 +2,10 @@
 // unified diffs), parsed far enough to name files and hunks in errors.
 #pragma once
 
+#include <kbench/source/version.hpp>
+
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,10 +53,17 @@ Patch parse_patch(std::string_view text, const std::filesystem::path& path);
 // or a single patch file. Patch paths are recorded absolute. A directory
 // without any patch is an error (ExitCode::patch): an A/A run asks for no
 // series (--aa) instead.
-Series load_series(const std::filesystem::path& input);
+// A directory without patches or series file of its own whose subdirectories
+// are named after kernel versions ("6.1/", "6.12/") holds one port of a series
+// per version: the subdirectory for `version`'s major.minor is loaded; without
+// a `version`, or without a port for it, kbench::Error (ExitCode::patch) names
+// the ports there are.
+Series load_series(const std::filesystem::path& input,
+                   const std::optional<source::KernelVersion>& version = std::nullopt);
 
 // Load several inputs and concatenate them, in order.
-Series load_series(const std::vector<std::filesystem::path>& inputs);
+Series load_series(const std::vector<std::filesystem::path>& inputs,
+                   const std::optional<source::KernelVersion>& version = std::nullopt);
 
 // Return `series` followed by `more`.
 Series concat(const Series& series, const Series& more);

@@ -60,7 +60,7 @@ std::size_t ok_boot_count(const Side& side) {
 }
 
 Analysis analyze(const Sides& sides, const stats::CompareSettings& settings) {
-  check_accelerators(sides);
+  check_comparable(sides);
   Analysis analysis{ sides, settings, {}, {} };
   for (const auto& spec : report_metrics()) {
     MetricResult m{ &spec, stats::compare(side_series(sides.a, spec), side_series(sides.b, spec),

@@ -1,6 +1,7 @@
 #include <kbench/report/ci_verdict.hpp>
 #include <kbench/report/format.hpp>
 #include <kbench/report/markdown.hpp>
+#include <kbench/report/seedblock.hpp>
 #include <kbench/stats/descriptive.hpp>
 
 #include <fmt/format.h>
@@ -9,6 +10,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <sstream>
 
 namespace kbench::report {
 
@@ -275,6 +277,11 @@ std::string render_ci_summary(const CiVerdict& verdict, const Analysis& analysis
   out += fmt::format("{} against {}, {} vs {} OK boots.\n\n", side_name(analysis.sides.b),
                      side_name(analysis.sides.a), ok_boot_count(analysis.sides.b),
                      ok_boot_count(analysis.sides.a));
+  std::istringstream header(render_header(analysis.sides));
+  for (std::string line; std::getline(header, line);) {
+    out += fmt::format("> {}\n", markdown_cell(line));
+  }
+  out += "\n";
   out +=
     fmt::format("| metric | {} | {} | change | {}% CI | p | regression if worse than | "
                 "verdict |\n|---|---:|---:|---:|---:|---:|---:|---|\n",

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace kbench::report {
@@ -97,6 +98,23 @@ std::string pad_left(std::string_view text, std::size_t width) {
 std::string pad_right(std::string_view text, std::size_t width) {
   const std::size_t have = display_width(text);
   return std::string(text) + std::string(have < width ? width - have : 0, ' ');
+}
+
+std::string wrap_words(std::string_view text, std::size_t width) {
+  std::string out;
+  std::string line;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const std::size_t end = std::min(text.find(' ', pos), text.size());
+    const std::string_view word = text.substr(pos, end - pos);
+    if (!line.empty() && display_width(line) + 1 + display_width(word) > width) {
+      out += line + "\n";
+      line.clear();
+    }
+    line += line.empty() ? std::string(word) : " " + std::string(word);
+    pos = end + 1;
+  }
+  return line.empty() ? out : out + line + "\n";
 }
 
 } // namespace kbench::report

@@ -33,6 +33,10 @@ std::string format_p(double p);
 // Return the number of terminal columns `text` takes (UTF-8 code points).
 std::size_t display_width(std::string_view text);
 
+// Return `text` broken at spaces into lines of at most `width` display
+// columns (a longer word stays whole), each ending in '\n'.
+std::string wrap_words(std::string_view text, std::size_t width);
+
 // Return `text` padded with spaces on the left to `width` columns.
 std::string pad_left(std::string_view text, std::size_t width);
 

@@ -162,11 +162,9 @@ std::string render_properties(const Analysis& analysis) {
   const auto& b = analysis.sides.b;
   std::string out = "    <properties>\n";
   const std::vector<std::pair<std::string, std::string>> props{
-    { "kernel_release", kernel_release(b) },
-    { "series", series_description(b) },
-    { "accelerator", accelerator_of(b) },
-    { "scenario", b.results->experiment.scenario },
-    { "kbench_version", b.results->kbench_version }
+    { "kernel_release", kernel_release(b) },        { "series", series_description(b) },
+    { "accelerator", accelerator_of(b) },           { "timing", timing_of(b) },
+    { "scenario", b.results->experiment.scenario }, { "kbench_version", b.results->kbench_version }
   };
   for (const auto& [name, value] : props) {
     out += fmt::format("      <property name=\"{}\" value=\"{}\"/>\n", name, xml_escape(value));

@@ -4,6 +4,7 @@
 #include <kbench/report/table.hpp>
 #include <kbench/stats/descriptive.hpp>
 #include <kbench/util/process.hpp>
+#include <kbench/vm/timing.hpp>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -162,8 +163,12 @@ std::string environment_lines(const Side& side) {
                      e.scenario, e.vmas, e.dup_pages, e.walks, e.trigger, e.seed,
                      e.victim ? "on" : "off", e.boots, e.vcpus, e.memory_mib, e.numa_nodes);
   out += fmt::format("- accelerator: {} (policy {})\n", accelerator_of(side), e.accelerator_policy);
+  const std::string timing = timing_of(side);
+  out += fmt::format("- timing: {} (policy {}){}\n", timing,
+                     e.timing_policy.empty() ? "not recorded" : e.timing_policy,
+                     timing == "virtual time" ? fmt::format(": {}", vm::k_virtual_time_note) : "");
   for (const auto& [key, value] : r.environment) {
-    if (key == "accelerator") {
+    if (key == "accelerator" || key == "timing") {
       continue; // printed above, with the policy
     }
     out += fmt::format("- {}: {}\n", key, markdown_cell(value));

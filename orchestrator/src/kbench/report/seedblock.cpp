@@ -1,7 +1,9 @@
 #include <kbench/report/format.hpp>
 #include <kbench/report/metrics.hpp>
 #include <kbench/report/seedblock.hpp>
+#include <kbench/report/table.hpp>
 #include <kbench/stats/descriptive.hpp>
+#include <kbench/vm/timing.hpp>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -16,6 +18,10 @@ namespace {
 
 constexpr std::size_t k_label_width = 15;    // "KSM rmapping   " / "Before:        "
 constexpr std::size_t k_min_cell_width = 27; // "705.12 ms (705119858 ns)   "
+
+// What the numbers of a wall-clock run are (vm::k_virtual_time_note for virtual time).
+constexpr std::string_view k_wall_time_note =
+  "wall-clock time: the host's clock; not comparable with virtual-time runs";
 
 // The maximum and the average of one side's samples of one metric, or nothing.
 struct SeedCells {
@@ -85,6 +91,14 @@ std::string accelerator_of(const Side& side) {
   return it != side.results->environment.end() && !it->second.empty() ? it->second : "unknown";
 }
 
+std::string timing_of(const Side& side) {
+  std::vector<std::string> words;
+  for (const auto& mode : side_timings(side)) {
+    words.push_back(mode == "virtual" ? "virtual time" : "wall-clock time");
+  }
+  return words.empty() ? "unknown" : fmt::format("{}", fmt::join(words, "+"));
+}
+
 std::string series_description(const Side& side) {
   const auto* kernel = side_kernel(side);
   if (kernel == nullptr) {
@@ -115,15 +129,22 @@ std::string series_description(const Side& side) {
 }
 
 std::string render_header(const Sides& sides) {
-  if (sides.kind == "ab") {
-    return side_summary(sides.b) + "\n";
-  }
   std::string out;
-  for (const Side* side : { &sides.a, &sides.b }) {
-    out += fmt::format("{} {} {}: {}\n", side->seed_label, side->origin, side->variant,
-                       side_summary(*side));
+  if (sides.kind == "ab") {
+    out = side_summary(sides.b) + "\n";
+  } else {
+    for (const Side* side : { &sides.a, &sides.b }) {
+      out += fmt::format("{} {} {}: {}\n", side->seed_label, side->origin, side->variant,
+                         side_summary(*side));
+    }
   }
-  return out;
+  const auto virtual_time = [](const Side& side) {
+    const auto modes = side_timings(side);
+    return std::find(modes.begin(), modes.end(), "virtual") != modes.end();
+  };
+  const std::string_view note =
+    virtual_time(sides.a) || virtual_time(sides.b) ? vm::k_virtual_time_note : k_wall_time_note;
+  return out + wrap_words(note, k_text_width);
 }
 
 std::string render_seed_blocks(const Sides& sides) {

@@ -26,11 +26,13 @@ std::string render_seed_blocks(const bench::Results& results);
 std::string render_seed_blocks(const Sides& sides);
 
 // Return the header: for `ab` one line "kernel R + DIR (N patches) on ACCEL,
-// scenario S"; for `compare` one such line per side ("A: FILE VARIANT: ...").
+// scenario S"; for `compare` one such line per side ("A: FILE VARIANT: ...");
+// then what the numbers are: vm::k_virtual_time_note when a side was measured
+// in virtual time, else "wall-clock time: ...", wrapped to 80 columns.
 std::string render_header(const Sides& sides);
 
 // Return "DIR (N patches)" for the patches `side`'s kernel carries beyond its
-// run's baseline kernel (the instrumentation both carry is left out), or "none".
+// run's baseline kernel (the measurement layer both carry is left out), or "none".
 std::string series_description(const Side& side);
 
 // Return the kernel release of `side` (kernel record, else its first run), or "unknown".
@@ -38,5 +40,9 @@ std::string kernel_release(const Side& side);
 
 // Return the accelerator `side` ran under, or "unknown".
 std::string accelerator_of(const Side& side);
+
+// Return the timing mode `side` was measured in: "virtual time", "wall-clock
+// time" (both joined with "+" if its runs mixed them), or "unknown" without runs.
+std::string timing_of(const Side& side);
 
 } // namespace kbench::report

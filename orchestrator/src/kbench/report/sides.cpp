@@ -14,6 +14,34 @@ std::string describe(const Side& side) {
   return side.origin.empty() ? side.variant : fmt::format("{} {}", side.origin, side.variant);
 }
 
+// Return the distinct non-empty values of `field` over `side`'s runs, sorted.
+template<typename Field>
+std::vector<std::string> side_values(const Side& side, Field field) {
+  std::vector<std::string> found;
+  for (const auto* run : side_runs(side)) {
+    const std::string value = field(*run);
+    if (!value.empty() && std::find(found.begin(), found.end(), value) == found.end()) {
+      found.push_back(value);
+    }
+  }
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+// Return true when each side has one value and both have the same (a side
+// without runs says nothing).
+bool same_values(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  return a.size() <= 1 && b.size() <= 1 && (a.empty() || b.empty() || a == b);
+}
+
+std::string timing_words(const std::vector<std::string>& modes) {
+  std::vector<std::string> words;
+  for (const auto& mode : modes) {
+    words.push_back(mode == "virtual" ? "virtual time" : "wall-clock time");
+  }
+  return fmt::format("{}", fmt::join(words, " and "));
+}
+
 } // namespace
 
 Sides ab_sides(const bench::Results& results) {
@@ -50,26 +78,33 @@ const bench::KernelRecord* side_kernel(const Side& side) {
 }
 
 std::vector<std::string> side_accelerators(const Side& side) {
-  std::vector<std::string> found;
-  for (const auto* run : side_runs(side)) {
-    if (!run->accelerator.empty() &&
-        std::find(found.begin(), found.end(), run->accelerator) == found.end()) {
-      found.push_back(run->accelerator);
-    }
-  }
-  std::sort(found.begin(), found.end());
-  return found;
+  return side_values(side, [](const bench::RunRecord& run) { return run.accelerator; });
 }
 
-void check_accelerators(const Sides& sides) {
+std::vector<std::string> side_timings(const Side& side) {
+  return side_values(side, [](const bench::RunRecord& run) { return bench::timing_of(run); });
+}
+
+void check_comparable(const Sides& sides) {
   const auto a = side_accelerators(sides.a);
   const auto b = side_accelerators(sides.b);
-  if (a.size() > 1 || b.size() > 1 || (!a.empty() && !b.empty() && a != b)) {
+  if (!same_values(a, b)) {
     throw Error(ExitCode::invalid_config,
                 fmt::format("refusing to compare runs made under different accelerators: {} "
                             "ran under {}, {} under {}; KVM and TCG timings are not comparable",
                             describe(sides.a), fmt::join(a, "+"), describe(sides.b),
                             fmt::join(b, "+")));
+  }
+  const auto ta = side_timings(sides.a);
+  const auto tb = side_timings(sides.b);
+  if (!same_values(ta, tb)) {
+    throw Error(ExitCode::invalid_config,
+                fmt::format("refusing to compare runs measured in different timing modes: {} "
+                            "was measured in {}, {} in {}; virtual time counts instructions "
+                            "executed and wall-clock time follows the host, so their numbers "
+                            "are not comparable (rerun one side with --timing {})",
+                            describe(sides.a), timing_words(ta), describe(sides.b),
+                            timing_words(tb), ta.empty() ? "wall" : ta.front()));
   }
 }
 

@@ -45,9 +45,13 @@ const bench::KernelRecord* side_kernel(const Side& side);
 // Return the distinct non-empty accelerators `side`'s runs used, sorted.
 std::vector<std::string> side_accelerators(const Side& side);
 
+// Return the distinct timing modes ("virtual", "wall") `side`'s runs were measured in, sorted.
+std::vector<std::string> side_timings(const Side& side);
+
 // Throw kbench::Error(invalid_config) when the runs of the two sides (or of one
-// side) used different accelerators (e.g. KVM against TCG): such numbers are
-// never comparable, so kbench refuses to report them.
-void check_accelerators(const Sides& sides);
+// side) used different accelerators (e.g. KVM against TCG) or different timing
+// modes (virtual time against wall-clock time): such numbers are never
+// comparable, so kbench refuses to report them.
+void check_comparable(const Sides& sides);
 
 } // namespace kbench::report

@@ -128,6 +128,7 @@ nlohmann::json sweep_json(const bench::Sweep& sweep, const SweepSummary& summary
            { "experiment", experiment_json(sweep.base) },
            { "vmas", sweep.vmas },
            { "accelerator", sweep.accelerator },
+           { "timing", sweep.timing },
            { "confidence", summary.confidence },
            { "reproducer", sweep.reproducer },
            { "points", points } };

@@ -101,9 +101,10 @@ std::string render_sweep_markdown(const bench::Sweep& sweep, const SweepSummary&
   const auto& e = sweep.base;
   std::string out = "# kbench sweep: rmap walk and anon_vma lock hold against the VMA count\n\n";
   out += fmt::format("- scenario: {} (dup_pages {}, walks {}, trigger {}, boots {} per variant "
-                     "and point), accelerator: {}\n",
+                     "and point), accelerator: {}, timing: {}\n",
                      e.scenario, e.dup_pages, e.walks, e.trigger, e.boots,
-                     sweep.accelerator.empty() ? "n/a" : sweep.accelerator);
+                     sweep.accelerator.empty() ? "n/a" : sweep.accelerator,
+                     sweep.timing.empty() ? "n/a" : sweep.timing);
   out += fmt::format("- complete: {}; reproduce: `{}`\n\n", sweep.complete ? "yes" : "no",
                      sweep.reproducer);
   out += render_sweep_table(summary);

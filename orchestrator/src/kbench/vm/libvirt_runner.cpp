@@ -200,6 +200,7 @@ VmRun LibvirtRunner::run(const VmSpec& spec) {
 VmRun LibvirtRunner::prepare(const VmSpec& spec) const {
   VmRun run;
   run.accelerator = spec.accelerator;
+  run.timing = spec.timing;
   run.console_log = spec.work_dir / k_console_log_name;
   run.results_file = spec.work_dir / k_results_file_name;
   run.qemu_log = spec.work_dir / k_qemu_log_name;

@@ -93,6 +93,9 @@ std::vector<std::string> qemu_argv(const VmSpec& spec) {
     "-smp", smp_topology(spec),
     "-m", fmt::format("{}M", spec.memory_mib)};
   // clang-format on
+  if (spec.timing == Timing::virtual_) {
+    argv.insert(argv.end(), { "-icount", std::string(k_icount_value) });
+  }
   append_numa(spec, argv);
   // clang-format off
   argv.insert(argv.end(), {

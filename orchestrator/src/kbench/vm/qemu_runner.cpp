@@ -87,6 +87,7 @@ VmRun QemuRunner::prepare(const VmSpec& spec) {
   VmRun run;
   run.argv = qemu_argv(spec);
   run.accelerator = spec.accelerator;
+  run.timing = spec.timing;
   run.console_log = spec.work_dir / k_console_log_name;
   run.results_file = spec.work_dir / k_results_file_name;
   run.qemu_log = spec.work_dir / k_qemu_log_name;

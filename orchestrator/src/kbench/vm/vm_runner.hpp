@@ -40,6 +40,7 @@ struct VmRun {
 
   // What ran.
   Accelerator accelerator = Accelerator::tcg;
+  Timing timing = Timing::wall;
   std::vector<std::string> argv;
   std::string qemu_version;
   PhaseTimings timings;

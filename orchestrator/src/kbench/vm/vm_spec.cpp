@@ -16,6 +16,9 @@ void validate_resources(const VmSpec& spec) {
   if (spec.kernel.empty() || spec.initrd.empty() || spec.work_dir.empty()) {
     throw Error(ExitCode::invalid_config, "VM spec needs a kernel, an initrd and a work directory");
   }
+  if (spec.timing == Timing::virtual_) {
+    resolve_timing(TimingPolicy::virtual_, spec.accelerator); // throws under KVM
+  }
 }
 
 } // namespace kbench::vm

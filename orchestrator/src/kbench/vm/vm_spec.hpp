@@ -2,6 +2,7 @@
 #pragma once
 
 #include <kbench/vm/accelerator.hpp>
+#include <kbench/vm/timing.hpp>
 
 #include <chrono>
 #include <filesystem>
@@ -35,6 +36,7 @@ struct VmSpec {
   int memory_mib = 2048;
   int numa_nodes = 2; // memory split evenly, vCPUs spread in contiguous ranges
   Accelerator accelerator = Accelerator::tcg;
+  Timing timing = Timing::wall; // virtual: QEMU counts instructions (-icount), TCG only
   // Directory receiving console.log, results.bin and qemu.log; created if missing.
   std::filesystem::path work_dir;
   Deadlines deadlines;
@@ -45,7 +47,8 @@ struct VmSpec {
 };
 
 // Throw kbench::Error(invalid_config) unless `spec` has at least 1 vCPU, 1 NUMA
-// node and 64 MiB per node, a kernel, an initrd and a work directory.
+// node and 64 MiB per node, a kernel, an initrd and a work directory, and its
+// timing mode is possible under its accelerator (virtual time needs TCG).
 void validate_resources(const VmSpec& spec);
 
 // File names inside VmSpec::work_dir.

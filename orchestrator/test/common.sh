@@ -28,3 +28,17 @@ expect_exit() {
 expect_output() {
   echo "$out" | grep -Eq -- "$1" || fail "output does not match /$1/"
 }
+
+# wait_child PID PATTERN: print the pid of PID's child process whose command
+# line matches PATTERN (within 120 s).
+wait_child() {
+  local i
+  for i in $(seq 1 1200); do
+    local c
+    c=$(pgrep -P "$1" -f "$2" | head -n 1)
+    if [ -n "$c" ]; then echo "$c"; return 0; fi
+    kill -0 "$1" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}

@@ -11,20 +11,6 @@ scratch=$(mktemp -d)
 pid=
 trap '[ -z "$pid" ] || kill -TERM "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$scratch"' EXIT
 
-# wait_child PID PATTERN: print the pid of PID's child process whose command
-# line matches PATTERN (within 120 s).
-wait_child() {
-  local i
-  for i in $(seq 1 1200); do
-    local c
-    c=$(pgrep -P "$1" -f "$2" | head -n 1)
-    if [ -n "$c" ]; then echo "$c"; return 0; fi
-    kill -0 "$1" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
-
 # 1. SIGINT while QEMU runs.
 results=$scratch/ab
 "$kbench" ab --cache-dir "$cache" --scenario quick --results-dir "$results" >"$scratch/ab.log" 2>&1 &

@@ -10,20 +10,6 @@ scratch=$(mktemp -d)
 pid=
 trap '[ -z "$pid" ] || kill -KILL "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$scratch"' EXIT
 
-# wait_child PID PATTERN: print the pid of PID's child process whose command
-# line matches PATTERN (within 120 s).
-wait_child() {
-  local i
-  for i in $(seq 1 1200); do
-    local c
-    c=$(pgrep -P "$1" -f "$2" | head -n 1)
-    if [ -n "$c" ]; then echo "$c"; return 0; fi
-    kill -0 "$1" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
-
 # qemu_of_run: the pids of qemu-system processes booting from this run's directory.
 qemu_of_run() { pgrep -f "qemu-system-x86_64 .*$scratch/ab" || true; }
 

@@ -1,6 +1,6 @@
-// A scripted VmRunner for unit tests of callers (bench, cli; test support, never in kbench): writes the given
-// console and results bytes into the spec's work directory and reports the
-// scripted facts, without starting anything.
+// A scripted VmRunner for unit tests of callers (bench, cli; test support, never in kbench): writes
+// the given console and results bytes into the spec's work directory and reports the scripted
+// facts, without starting anything.
 #pragma once
 
 #include <kbench/vm/vm_runner.hpp>

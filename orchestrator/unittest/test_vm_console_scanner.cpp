@@ -143,9 +143,9 @@ TEST(VmConsoleScanner, KernelReportIsTheFirstFatalLineItsRipAndTheTopReliableFra
   const auto report = kbench::vm::kernel_report(scan.backtrace, 3);
   EXPECT_EQ(report.first_line, "kernel BUG at mm/ksm.c:3170!");
   EXPECT_EQ(report.rip, "RIP: 0010:rmap_walk_ksm+0x1c5/0x1d0");
-  EXPECT_EQ(report.call_trace, (std::vector<std::string>{ "rmap_walk+0x26/0x30",
-                                                          "migrate_pages_batch+0x4e5/0xb40",
-                                                          "migrate_pages+0x9b3/0xc10" }));
+  EXPECT_EQ(report.call_trace,
+            (std::vector<std::string>{ "rmap_walk+0x26/0x30", "migrate_pages_batch+0x4e5/0xb40",
+                                       "migrate_pages+0x9b3/0xc10" }));
 }
 
 TEST(VmConsoleScanner, KernelReportOfANullDerefStartsAtItsBugLine) {

@@ -4,16 +4,16 @@
 
 #include <gtest/gtest.h>
 
-#include "fake_vm_runner.hpp"
-
 #include <csignal>
+
+#include "fake_vm_runner.hpp"
 
 namespace {
 
-using kbench::vm::Accelerator;
-using kbench::vm::AcceleratorPolicy;
 using kbench::test::FakeBoot;
 using kbench::test::FakeVmRunner;
+using kbench::vm::Accelerator;
+using kbench::vm::AcceleratorPolicy;
 using kbench::vm::ProbeOptions;
 
 class VmKvmProbe : public ::testing::Test {

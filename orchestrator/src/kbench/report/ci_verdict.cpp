@@ -156,8 +156,8 @@ std::string kernel_report_section(const CiVerdict& verdict) {
   if (r.first_line.empty()) {
     return {};
   }
-  std::string out = fmt::format("\n### Kernel report ({})\n\n```\n{}\n", verdict.kernel_report_boot,
-                                r.first_line);
+  std::string out =
+    fmt::format("\n### Kernel report ({})\n\n```\n{}\n", verdict.kernel_report_boot, r.first_line);
   if (!r.rip.empty()) {
     out += r.rip + "\n";
   }

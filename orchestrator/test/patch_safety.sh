@@ -13,7 +13,9 @@ outside=$scratch/outside
 mkdir -p "$outside" "$scratch/tree/arch/x86" "$scratch/tree/mm"
 echo S >"$outside/secret"
 chmod 600 "$outside/secret"
-touch "$scratch/tree/Makefile" "$scratch/tree/Kconfig" "$scratch/tree/arch/x86/Kconfig"
+touch "$scratch/tree/Kconfig" "$scratch/tree/arch/x86/Kconfig"
+# A kernel version: the series ports and the config fragments are chosen by it.
+printf 'VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 0\n' >"$scratch/tree/Makefile"
 ln -s ../../outside/secret "$scratch/tree/mm/ksm.c"
 identity() { stat -c '%a %i %s %F' "$1"; sha256sum <"$1"; }
 before=$(identity "$outside/secret")

@@ -80,7 +80,7 @@ Request parse_request(std::string_view raw, const std::filesystem::path& path, i
   const std::string_view line = trim(raw);
   const std::size_t col = static_cast<std::size_t>(line.data() - raw.data()) + 1;
   if (auto symbol = parse_not_set(line); !symbol.empty()) {
-    return { path, line_no, symbol, "n" };
+    return { path, line_no, symbol, "n", std::nullopt };
   }
   const std::size_t n = symbol_length(line);
   if (n == 0) {
@@ -98,7 +98,7 @@ Request parse_request(std::string_view raw, const std::filesystem::path& path, i
     fail(path, line_no, col + n + 1,
          "'=n' is not understood by merge_config.sh; write \"# CONFIG_X is not set\"", line);
   }
-  return { path, line_no, std::string(line.substr(0, n)), std::string(value) };
+  return { path, line_no, std::string(line.substr(0, n)), std::string(value), std::nullopt };
 }
 
 // Return the rest of `line` after "# <name>" (a kbench directive), or nullopt.

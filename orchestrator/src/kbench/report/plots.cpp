@@ -13,6 +13,13 @@
 
 namespace kbench::report {
 
+std::string empty_panel() {
+  // A constant below a fixed positive range draws nothing, on linear and log axes alike.
+  return "set label 99 \"no samples\" at graph 0.5, graph 0.5 center\n"
+         "plot [0:1] [1:10] 0.1 notitle\n"
+         "unset label 99\n";
+}
+
 namespace {
 
 constexpr const char* k_color_a = "#d95f02"; // orange: the reference side
@@ -123,7 +130,7 @@ std::string distribution_plot_commands(const std::vector<Column>& cols, const Si
                                 i));
   }
   if (strips.empty()) {
-    return "plot 1/0 notitle\n";
+    return empty_panel();
   }
   strips.insert(strips.end(), boxes.begin(), boxes.end());
   return "plot " + fmt::format("{}", fmt::join(strips, ", \\\n     ")) + "\n";
@@ -210,7 +217,7 @@ std::string per_boot_panel(const Analysis& analysis, std::size_t metric, std::st
   }
   std::string out = "set title " + quoted(spec.seed_title + " (" + spec.metric.name + ")") + "\n";
   if (parts.empty()) {
-    return out + "plot 1/0 notitle\n";
+    return out + empty_panel();
   }
   return out + "plot " + fmt::format("{}", fmt::join(parts, ", \\\n     ")) + "\n";
 }

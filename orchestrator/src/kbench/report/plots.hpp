@@ -26,6 +26,10 @@ struct PlotScript {
 // larger sets are thinned to evenly spaced order statistics (min and max kept).
 inline constexpr std::size_t k_max_strip_points = 2000;
 
+// Return the gnuplot lines of a panel without data: an empty frame that says
+// "no samples" (a plot of nothing but undefined points is a gnuplot error).
+std::string empty_panel();
+
 // Return the plot scripts of `analysis` (pure; deterministic).
 std::vector<PlotScript> plot_scripts(const Analysis& analysis);
 

@@ -390,7 +390,6 @@ TEST(BenchAbTiming, VirtualTimingWithKvmIsRefusedBeforeAnyBuildOrBoot) {
   }
 }
 
-
 // A fake boot that never reaches init: nothing on the results channel, the boot deadline hit.
 vm::FakeBoot boot_timeout() {
   vm::FakeBoot b;
@@ -431,13 +430,13 @@ TEST(BenchAbBootTimeouts, NeverBootsNeedsTwoBootsAllTimedOut) {
     return r;
   };
   EXPECT_FALSE(never_boots({ run("baseline", "BOOT_TIMEOUT") }, "baseline"));
-  EXPECT_TRUE(never_boots({ run("baseline", "BOOT_TIMEOUT"), run("patched", "OK"),
-                            run("baseline", "BOOT_TIMEOUT") },
-                          "baseline"));
-  EXPECT_FALSE(never_boots({ run("baseline", "BOOT_TIMEOUT"), run("baseline", "PANIC") },
-                           "baseline"));
-  EXPECT_FALSE(never_boots({ run("baseline", "BOOT_TIMEOUT"), run("baseline", "BOOT_TIMEOUT") },
-                           "patched"));
+  EXPECT_TRUE(never_boots(
+    { run("baseline", "BOOT_TIMEOUT"), run("patched", "OK"), run("baseline", "BOOT_TIMEOUT") },
+    "baseline"));
+  EXPECT_FALSE(
+    never_boots({ run("baseline", "BOOT_TIMEOUT"), run("baseline", "PANIC") }, "baseline"));
+  EXPECT_FALSE(
+    never_boots({ run("baseline", "BOOT_TIMEOUT"), run("baseline", "BOOT_TIMEOUT") }, "patched"));
 }
 
 } // namespace

@@ -345,7 +345,7 @@ TEST(PatchesLoadSeries, MalformedSeriesFileBlocksAreNamedByFileAndLine) {
     { "# kbench-if: kernel < 6.5\n0001-all.patch\n", ":1: kbench-if block is never closed" },
     { "# kbench-endif\n", ":1: kbench-endif without kbench-if" },
     { "# kbench-if: kernel < 6.5\n# kbench-if: kernel < 6.2\n", ":2: kbench-if blocks do "
-                                                                  "not nest" },
+                                                                "not nest" },
   };
   for (const auto& [series, want] : cases) {
     ConditionalSeries c(series);

@@ -113,8 +113,8 @@ TEST(StatsCompare, SignificantChangeInsideTheNoiseBandIsNoChange) {
   // With a 1% band the same 2% is an improvement.
   st::CompareSettings tight;
   tight.noise = 0.01;
-  const auto t = st::compare(series(100.0, 0.1), series(98.0, 0.1),
-                             st::Direction::lower_is_better, tight);
+  const auto t =
+    st::compare(series(100.0, 0.1), series(98.0, 0.1), st::Direction::lower_is_better, tight);
   EXPECT_EQ(t.mean.verdict, st::Verdict::improved);
 }
 

@@ -214,11 +214,11 @@ void AbRunner::boot_all() {
         throw Interrupted(util::interrupt_signal() != 0 ? util::interrupt_signal() : SIGINT);
       }
       if (never_boots(m_results.runs, kernel.variant) && boot + 1 < boots) {
-        spdlog::error("{}: its first {} boots never reached init ({}): not booting it again "
-                      "(each would wait for the {} s boot deadline)",
-                      kernel.variant, k_boots_before_giving_up, r.outcome,
-                      std::chrono::duration_cast<std::chrono::seconds>(m_settings.deadlines.boot)
-                        .count());
+        spdlog::error(
+          "{}: its first {} boots never reached init ({}): not booting it again "
+          "(each would wait for the {} s boot deadline)",
+          kernel.variant, k_boots_before_giving_up, r.outcome,
+          std::chrono::duration_cast<std::chrono::seconds>(m_settings.deadlines.boot).count());
       }
     }
   }

@@ -211,13 +211,13 @@ public:
       return;
     }
     if (m_when) {
-      fail(line_no, fmt::format("kbench-if blocks do not nest (the one of line {} is open)",
-                                m_block_line));
+      fail(line_no,
+           fmt::format("kbench-if blocks do not nest (the one of line {} is open)", m_block_line));
     }
     m_when = source::parse_constraint(condition);
     if (!m_when) {
-      fail(line_no, fmt::format("expected a condition like \"kernel < 6.5\", got \"{}\"",
-                                condition));
+      fail(line_no,
+           fmt::format("expected a condition like \"kernel < 6.5\", got \"{}\"", condition));
     }
     if (!m_version) {
       fail(line_no, "the series has kbench-if blocks and the kernel version is unknown here");
@@ -325,7 +325,7 @@ fs::path port_for(const fs::path& dir,
 }
 
 std::vector<fs::path> directory_order(const fs::path& dir,
-                                     const std::optional<source::KernelVersion>& version) {
+                                      const std::optional<source::KernelVersion>& version) {
   if (fs::exists(dir / "series")) {
     return series_file_order(dir, version);
   }

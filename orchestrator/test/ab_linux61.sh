@@ -2,7 +2,8 @@
 # Integration: kbench on Debian's other LTS source, linux-source-6.1, end to
 # end (the 6.1 stage of .ci/run): the embedded default's fragments (their
 # kbench-if blocks resolved for 6.1, every request verified), the measurement
-# layer and the 6.1 port of the seed series (chosen by the source's version),
+# layer with its boot fix for kernels before 6.5 and the 6.1 port of the seed
+# series (both chosen by the source's version), in virtual time,
 # a quick A/B in which every walk and lock row improves, then an A/A in which
 # every row is "no change". Prints how long each part took.
 # Usage: ab_linux61.sh KBENCH CACHE_DIR
@@ -28,6 +29,9 @@ r = json.load(open(sys.argv[1]))
 for k in r["kernels"]:
     assert k["release"].startswith("6.1."), k["release"]
     assert any("patches/measurement/" in p["file"] for p in k["series"]), k["series"]
+    # 6.1 boots in virtual time only with the layer's boot fix for kernels before 6.5.
+    assert any("smpboot-pause-while-waiting" in p["file"] for p in k["series"]), k["series"]
+assert r["environment"]["timing"] == "virtual", r["environment"]["timing"]
 patched = [k for k in r["kernels"] if k["variant"] == "patched"][0]
 assert sum("/ksm-rmap-walk/6.1/" in p["file"] for p in patched["series"]) == 2, patched["series"]
 for x in r["runs"]:

@@ -390,5 +390,54 @@ TEST(BenchAbTiming, VirtualTimingWithKvmIsRefusedBeforeAnyBuildOrBoot) {
   }
 }
 
+// A fake boot that never reaches init: nothing on the results channel, the boot deadline hit.
+vm::FakeBoot boot_timeout() {
+  vm::FakeBoot b;
+  b.timeout = vm::Expiry{ vm::Phase::boot, false, std::chrono::seconds(180) };
+  return b;
+}
+
+TEST(BenchAbBootTimeouts, AKernelWhoseFirstTwoBootsNeverReachInitIsNotBootedAgain) {
+  FakeAbRig rig;
+  Experiment e = scenario("quick");
+  e.boots = 5;
+  // baseline 1, patched 1, baseline 2, patched 2: both kernels never reach init.
+  for (int i = 0; i < 4; ++i) {
+    rig.vms.push(boot_timeout());
+  }
+  const Results results = rig.run(rig.settings(e, rig.dir.path() / "ab"));
+  EXPECT_EQ(rig.vms.specs().size(), 4u); // not 10: boots 3-5 of each are not attempted
+  ASSERT_EQ(results.runs.size(), 4u);
+  for (const auto& run : results.runs) {
+    EXPECT_EQ(run.outcome, vm::Outcome::boot_timeout);
+  }
+}
+
+TEST(BenchAbBootTimeouts, OneBootTimeoutAmongGoodBootsDoesNotStopTheKernel) {
+  FakeAbRig rig;
+  Experiment e = scenario("quick");
+  e.boots = 3;
+  rig.vms.push(boot_timeout()); // baseline 1; every other boot is the fake's default
+  const Results results = rig.run(rig.settings(e, rig.dir.path() / "ab"));
+  EXPECT_EQ(rig.vms.specs().size(), 6u);
+}
+
+TEST(BenchAbBootTimeouts, NeverBootsNeedsTwoBootsAllTimedOut) {
+  const auto run = [](std::string variant, vm::Outcome outcome) {
+    RunRecord r;
+    r.variant = std::move(variant);
+    r.outcome = outcome;
+    return r;
+  };
+  constexpr auto timeout = vm::Outcome::boot_timeout;
+  EXPECT_FALSE(never_boots({ run("baseline", timeout) }, "baseline"));
+  EXPECT_TRUE(never_boots(
+    { run("baseline", timeout), run("patched", vm::Outcome::ok), run("baseline", timeout) },
+    "baseline"));
+  EXPECT_FALSE(never_boots({ run("baseline", timeout), run("baseline", vm::Outcome::panic) },
+                           "baseline"));
+  EXPECT_FALSE(never_boots({ run("baseline", timeout), run("baseline", timeout) }, "patched"));
+}
+
 } // namespace
 } // namespace kbench::bench

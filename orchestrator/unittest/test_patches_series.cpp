@@ -350,6 +350,62 @@ TEST(PatchesLoadSeries, TheRepositorysSeedSeriesHasPortsFor61And612) {
   }
 }
 
+// A quilt series directory whose series file has a kbench-if block.
+struct ConditionalSeries {
+  util::TempDir dir{ "kbench-series-if" };
+  explicit ConditionalSeries(const std::string& series) {
+    util::write_file_atomic(dir.path() / "0001-all.patch", tiny_diff("all", "1", "2"));
+    util::write_file_atomic(dir.path() / "0002-old.patch", tiny_diff("old", "1", "2"));
+    util::write_file_atomic(dir.path() / "series", series);
+  }
+};
+
+TEST(PatchesLoadSeries, ASeriesFileKbenchIfBlockAppliesOnlyToKernelsThatSatisfyIt) {
+  ConditionalSeries c("0001-all.patch\n# kbench-if: kernel < 6.5\n0002-old.patch # boot fix\n"
+                      "# kbench-endif\n");
+  EXPECT_EQ(file_names(load_series(c.dir.path(), source::KernelVersion{ 6, 1, 192 })),
+            (std::vector<std::string>{ "0001-all.patch", "0002-old.patch" }));
+  EXPECT_EQ(file_names(load_series(c.dir.path(), source::KernelVersion{ 6, 12, 117 })),
+            std::vector<std::string>{ "0001-all.patch" });
+}
+
+TEST(PatchesLoadSeries, ASeriesFileKbenchIfBlockNeedsTheKernelVersion) {
+  ConditionalSeries c("0001-all.patch\n# kbench-if: kernel < 6.5\n0002-old.patch\n"
+                      "# kbench-endif\n");
+  const auto e = error_of([&] { load_series(c.dir.path()); });
+  EXPECT_EQ(e.code(), ExitCode::patch);
+  EXPECT_TRUE(contains(e.what(), (c.dir.path() / "series").string() + ":2: the series has "
+                                                                      "kbench-if blocks"))
+    << e.what();
+}
+
+TEST(PatchesLoadSeries, MalformedSeriesFileBlocksAreNamedByFileAndLine) {
+  const source::KernelVersion v{ 6, 1, 0 };
+  const std::vector<std::pair<std::string, std::string>> cases{
+    { "# kbench-if: kernel ~ 6\n", ":1: expected a condition like" },
+    { "# kbench-if: kernel < 6.5\n0001-all.patch\n", ":1: kbench-if block is never closed" },
+    { "# kbench-endif\n", ":1: kbench-endif without kbench-if" },
+    { "# kbench-if: kernel < 6.5\n# kbench-if: kernel < 6.2\n", ":2: kbench-if blocks do "
+                                                                "not nest" },
+  };
+  for (const auto& [series, want] : cases) {
+    ConditionalSeries c(series);
+    const auto e = error_of([&] { load_series(c.dir.path(), v); });
+    EXPECT_EQ(e.code(), ExitCode::patch) << series;
+    EXPECT_TRUE(contains(e.what(), want)) << series << " -> " << e.what();
+  }
+}
+
+TEST(PatchesLoadSeries, TheMeasurementLayerCarriesTheBootFixOnlyForKernelsBefore65) {
+  const fs::path layer = fs::path(KBENCH_TESTDATA_DIR) / ".." / "patches" / "measurement";
+  const Series s61 = load_series(layer, source::KernelVersion{ 6, 1, 192 });
+  ASSERT_EQ(s61.patches.size(), 2u);
+  EXPECT_EQ(s61.patches[1].files, std::vector<std::string>{ "arch/x86/kernel/smpboot.c" });
+  const Series s612 = load_series(layer, source::KernelVersion{ 6, 12, 117 });
+  ASSERT_EQ(s612.patches.size(), 1u);
+  EXPECT_EQ(s612.patches[0].path.filename(), "0001-kbench-measurement-layer.patch");
+}
+
 TEST(PatchesLoadSeries, LoadsASinglePatchFile) {
   const Series s = load_series(k_ksm1);
   ASSERT_EQ(s.patches.size(), 1u);

@@ -230,3 +230,28 @@ TEST(ReportPlots, NoOkBootAtAllDrawsNoPlotAndRunsNoGnuplot) {
   EXPECT_NE(md.find("No plot: no boot of either side ended OK with samples."), std::string::npos);
   EXPECT_EQ(md.find("plots/distribution"), std::string::npos);
 }
+
+TEST(ReportPlots, AMetricWithoutSamplesGetsAnEmptyPanelGnuplotAccepts) {
+  // A run without lock-hold samples (e.g. --no-measurement-patches: function_graph times the
+  // walks only) must still plot the walks, and say "no samples" where the holds would be.
+  auto results = kb::test::results_sample("quick-ab-5boots.json");
+  for (auto& run : results.runs) {
+    run.lock_hold_ns.clear();
+  }
+  const auto scripts = kb::report::plot_scripts(kb::report::analyze(kb::report::ab_sides(results)));
+  for (const auto& s : scripts) {
+    EXPECT_EQ(s.script.find("1/0"), std::string::npos) << s.name;
+    if (s.name == "per-boot") { // one panel per metric; the distribution has one panel in all
+      EXPECT_NE(s.script.find(kb::report::empty_panel()), std::string::npos);
+    }
+  }
+  if (!have_gnuplot()) {
+    GTEST_SKIP() << "gnuplot is not installed";
+  }
+  auto runner = kb::util::make_real_process_runner();
+  kb::util::TempDir dir("kbench-report-empty-panel");
+  kb::report::render_all(results, dir.path(), *runner);
+  const std::string boots = kb::util::read_file(dir.path() / "plots/per-boot.svg");
+  EXPECT_NE(boots.find("no samples"), std::string::npos);
+  EXPECT_NE(boots.find(">baseline max<"), std::string::npos);
+}

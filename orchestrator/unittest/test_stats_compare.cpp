@@ -63,6 +63,10 @@ TEST(StatsCompare, DecideVerdictCoversEveryBranchForBothDirections) {
   EXPECT_EQ(st::decide_verdict(0.01, { 0.4, 0.5 }, lower, 0.05, 0.05), st::Verdict::regressed);
   EXPECT_EQ(st::decide_verdict(0.01, { -0.06, -0.04 }, lower, 0.05, 0.05),
             st::Verdict::within_noise);
+  // A significant change whose whole interval is inside the band is equivalent: no change.
+  EXPECT_EQ(st::decide_verdict(0.01, { -0.0002, -0.0001 }, lower, 0.05, 0.05),
+            st::Verdict::no_change);
+  EXPECT_EQ(st::decide_verdict(0.01, { -0.05, 0.05 }, higher, 0.05, 0.05), st::Verdict::no_change);
   EXPECT_EQ(st::decide_verdict(0.05, { -0.5, -0.4 }, lower, 0.05, 0.05), st::Verdict::no_change);
   EXPECT_EQ(st::decide_verdict(0.01, { 0.4, 0.5 }, higher, 0.05, 0.05), st::Verdict::improved);
   EXPECT_EQ(st::decide_verdict(0.01, { -0.5, -0.4 }, higher, 0.05, 0.05), st::Verdict::regressed);
@@ -99,11 +103,27 @@ TEST(StatsCompare, HigherIsBetterMetricMirrorsTheVerdict) {
   EXPECT_EQ(c.direction, st::Direction::higher_is_better);
 }
 
-TEST(StatsCompare, SignificantButTinyChangeIsWithinNoise) {
-  // Every patched boot is 2% faster than every baseline boot: p = 2/924, change ~ -2%.
+TEST(StatsCompare, SignificantChangeInsideTheNoiseBandIsNoChange) {
+  // Every patched boot is 2% faster than every baseline boot: p = 2/924, change ~ -2%, and the
+  // whole interval is inside +-5%: equivalent within the band.
   const auto c = st::compare(series(100.0, 0.1), series(98.0, 0.1), st::Direction::lower_is_better);
   EXPECT_LT(c.mean.test.p_value, 0.05);
   EXPECT_GT(c.mean.change.ci.low, -0.05);
+  EXPECT_EQ(c.mean.verdict, st::Verdict::no_change);
+  // With a 1% band the same 2% is an improvement.
+  st::CompareSettings tight;
+  tight.noise = 0.01;
+  const auto t =
+    st::compare(series(100.0, 0.1), series(98.0, 0.1), st::Direction::lower_is_better, tight);
+  EXPECT_EQ(t.mean.verdict, st::Verdict::improved);
+}
+
+TEST(StatsCompare, SignificantChangeCrossingTheBandEdgeIsWithinNoise) {
+  // Patched boots 4-6% faster: significant, and the interval reaches past -5%.
+  const auto c = st::compare(series(100.0, 0.5), series(95.0, 0.5), st::Direction::lower_is_better);
+  EXPECT_LT(c.mean.test.p_value, 0.05);
+  EXPECT_LT(c.mean.change.ci.low, -0.05);
+  EXPECT_GT(c.mean.change.ci.high, -0.05);
   EXPECT_EQ(c.mean.verdict, st::Verdict::within_noise);
 }
 

@@ -209,6 +209,9 @@ void AbRunner::boot_all() {
       continue; // another shard's boot
     }
     for (const auto& kernel : m_results.kernels) {
+      if (never_boots(m_results.runs, kernel.variant)) {
+        continue; // logged once, when it was decided
+      }
       m_results.runs.push_back(boot_once(kernel, boot));
       save();
       const auto& r = m_results.runs.back();
@@ -218,9 +221,30 @@ void AbRunner::boot_all() {
         save();
         throw Interrupted(util::interrupt_signal() != 0 ? util::interrupt_signal() : SIGINT);
       }
+      if (never_boots(m_results.runs, kernel.variant) && boot + 1 < boots) {
+        spdlog::error(
+          "{}: its first {} boots never reached init ({}): not booting it again "
+          "(each would wait for the {} s boot deadline)",
+          kernel.variant, k_boots_before_giving_up, r.outcome,
+          std::chrono::duration_cast<std::chrono::seconds>(m_settings.deadlines.boot).count());
+      }
     }
   }
   m_results.phases["runs"] = since(start);
+}
+
+bool never_boots(const std::vector<RunRecord>& runs, std::string_view variant) {
+  int boots = 0;
+  for (const auto& r : runs) {
+    if (r.variant != variant) {
+      continue;
+    }
+    if (r.outcome != vm::Outcome::boot_timeout) {
+      return false;
+    }
+    ++boots;
+  }
+  return boots >= k_boots_before_giving_up;
 }
 
 RunRecord AbRunner::boot_once(const KernelRecord& kernel, int boot) {

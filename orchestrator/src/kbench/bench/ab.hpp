@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kbench::bench {
@@ -42,6 +43,15 @@ vm::VmSpec boot_spec(const AbSettings& settings, const KernelRecord& kernel,
 
 // Name of the marker file present in a results directory until the run completed.
 inline constexpr const char* k_incomplete_marker = "INCOMPLETE";
+
+// A kernel whose first this-many boots all end in BOOT_TIMEOUT is not booted again: it
+// never reaches init (a config or an early-boot bug), and each further boot would only wait
+// for the boot deadline. The runs it has stay in the results; the report says why it is short.
+inline constexpr int k_boots_before_giving_up = 2;
+
+// True when `variant`'s runs so far are at least k_boots_before_giving_up boots and every one
+// of them is a BOOT_TIMEOUT.
+bool never_boots(const std::vector<RunRecord>& runs, std::string_view variant);
 
 // Runs an A/B comparison; see the file comment.
 class AbRunner {

@@ -167,7 +167,11 @@ void apply_with_git(util::ProcessRunner& runner, const Patch& patch, const fs::p
   auto result = run_logged(runner, cmd, log_file);
   if (!result.ok()) {
     if (cmd.argv[1] == "am") {
-      run_logged(runner, make_command({ "git", "am", "--abort" }, tree), log_file);
+      // The abort resets HEAD and writes the reflog: it needs the identity as much as the am
+      // did (a machine without a git identity, e.g. a fresh root, refuses it otherwise).
+      auto abort = make_command({ "git", "am", "--abort" }, tree);
+      abort.env = git_env(identity);
+      run_logged(runner, abort, log_file);
     }
     fail(patch, result);
   }

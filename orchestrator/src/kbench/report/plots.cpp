@@ -14,6 +14,13 @@
 
 namespace kbench::report {
 
+std::string empty_panel() {
+  // A constant below a fixed positive range draws nothing, on linear and log axes alike.
+  return "set label 99 \"no samples\" at graph 0.5, graph 0.5 center\n"
+         "plot [0:1] [1:10] 0.1 notitle\n"
+         "unset label 99\n";
+}
+
 namespace {
 
 constexpr const char* k_color_a = "#d95f02"; // orange: the reference side
@@ -191,9 +198,10 @@ std::string per_boot_rows(const Side& side, const MetricSpec& spec) {
   return rows;
 }
 
-// Return the panel of metric `metric` (its data appended to `data`), or "" when no OK boot of
-// either side has a sample of it.
-std::string per_boot_panel(const Analysis& analysis, std::size_t metric, std::string& data) {
+// Return the panel of metric `metric` (its data appended to `data`); `has_samples` tells whether
+// an OK boot of either side has a sample of it (else the panel says "no samples").
+std::string per_boot_panel(const Analysis& analysis, std::size_t metric, std::string& data,
+                           bool& has_samples) {
   const auto& spec = *analysis.metrics[metric].spec;
   std::vector<std::string> parts;
   const std::vector<std::pair<const Side*, const char*>> sides{ { &analysis.sides.a, k_color_a },
@@ -212,25 +220,28 @@ std::string per_boot_panel(const Analysis& analysis, std::size_t metric, std::st
                                 "lc rgb '{}' title {}",
                                 name, sides[s].second, quoted(sides[s].first->label + " mean")));
   }
+  const std::string title = "set title " + quoted(spec.seed_title + " (" + spec.metric.name + ")") + "\n";
+  has_samples = !parts.empty();
   if (parts.empty()) {
-    return {}; // gnuplot refuses a plot without a point
+    return title + empty_panel(); // gnuplot refuses a plot without a point
   }
-  return "set title " + quoted(spec.seed_title + " (" + spec.metric.name + ")") + "\n" + "plot " +
-         fmt::format("{}", fmt::join(parts, ", \\\n     ")) + "\n";
+  return title + "plot " + fmt::format("{}", fmt::join(parts, ", \\\n     ")) + "\n";
 }
 
-// Return the per-boot plot with a panel per metric that has samples (walks and lock holds), or
-// nullopt when none has.
+// Return the per-boot plot with a panel per metric (walks and lock holds), or nullopt when no
+// metric has a sample.
 std::optional<PlotScript> per_boot_plot(const Analysis& analysis) {
   std::string data;
   std::string panels;
-  int panel_count = 0;
+  std::size_t panel_count = 0;
+  bool any_samples = false;
   for (std::size_t m = 0; m < analysis.metrics.size() && m < 2; ++m) {
-    const std::string panel = per_boot_panel(analysis, m, data);
-    panel_count += panel.empty() ? 0 : 1;
-    panels += panel;
+    bool has_samples = false;
+    panels += per_boot_panel(analysis, m, data, has_samples);
+    any_samples = any_samples || has_samples;
+    ++panel_count;
   }
-  if (panel_count == 0) {
+  if (!any_samples) {
     return std::nullopt;
   }
   std::string body = fmt::format("set multiplot layout 1,{} title "

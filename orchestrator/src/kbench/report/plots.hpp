@@ -26,10 +26,14 @@ struct PlotScript {
 // larger sets are thinned to evenly spaced order statistics (min and max kept).
 inline constexpr std::size_t k_max_strip_points = 2000;
 
+// Return the gnuplot lines of a panel without data: an empty frame that says
+// "no samples" (a plot of nothing but undefined points is a gnuplot error).
+std::string empty_panel();
+
 // Return the plot scripts of `analysis` (pure; deterministic): only those
 // that have something to draw (gnuplot refuses a plot without a point), so a
-// side without an OK boot leaves out what it cannot show, and a run without
-// any OK boot has no plot.
+// side without an OK boot leaves out what it cannot show, a metric without
+// samples gets an empty_panel(), and a run without any OK boot has no plot.
 std::vector<PlotScript> plot_scripts(const Analysis& analysis);
 
 // Write every script as `dir`/<name>.gp and run `gnuplot <name>.gp` in `dir`

@@ -1,3 +1,4 @@
+#include <kbench/report/plots.hpp>
 #include <kbench/report/sweep_plot.hpp>
 
 #include <fmt/format.h>
@@ -76,7 +77,7 @@ std::string panel(const SweepSummary& summary, std::size_t metric, std::string& 
   }
   std::string out = fmt::format("set title '{} ({})'\n", spec.seed_title, spec.description);
   if (terms.empty()) {
-    return out + "plot 1/0 notitle\n";
+    return out + empty_panel();
   }
   return out + "plot " + fmt::format("{}", fmt::join(terms, ", \\\n     ")) + "\n";
 }

@@ -13,6 +13,9 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <cstdint>
+#include <thread>
+#include <utility>
 
 namespace kbench::vm {
 
@@ -24,6 +27,21 @@ using Clock = std::chrono::steady_clock;
 
 // Event loop iterations (poll intervals) to wait for the STOPPED event of a domain that is gone.
 constexpr int k_stop_event_polls = 20;
+
+// How long the console and results files must stay the same size after the
+// domain stopped before kbench reads them for the last time, and the most it waits.
+constexpr auto k_settle_quiet = std::chrono::milliseconds(300);
+constexpr auto k_settle_max = std::chrono::seconds(5);
+
+// Return the sizes of the console and results files (0 for a missing one).
+std::pair<std::uintmax_t, std::uintmax_t> output_sizes(const VmRun& run) {
+  std::error_code ec;
+  const auto size = [&](const fs::path& p) {
+    const auto n = fs::file_size(p, ec);
+    return ec ? std::uintmax_t{ 0 } : n;
+  };
+  return { size(run.console_log), size(run.results_file) };
+}
 
 // Start paused (the lifecycle watch is registered before the guest runs) and
 // let libvirt destroy the domain if kbench's connection closes (kbench crashed or was killed).
@@ -153,8 +171,11 @@ struct BootWatch {
     results.update(tracker, now);
   }
 
-  // Read the rest and store the facts in `run`.
+  // Read the rest and store the facts in `run`. libvirt hands file-backed
+  // character devices to virtlogd, which may still be writing what the guest
+  // wrote just before it stopped: wait until both files stop growing.
   void finish(VmRun& run) {
+    settle(run);
     poll(Clock::now());
     scanner.finish();
     tracker.exited(Clock::now());
@@ -162,6 +183,21 @@ struct BootWatch {
     run.init_started = results.started();
     run.results_complete = results.complete();
     run.timings = tracker.timings(Clock::now());
+  }
+
+  // Poll until the console and results files were the same size for
+  // k_settle_quiet (or k_settle_max passed).
+  void settle(const VmRun& run) {
+    const auto give_up = Clock::now() + k_settle_max;
+    auto sizes = output_sizes(run);
+    auto quiet_since = Clock::now();
+    while (Clock::now() - quiet_since < k_settle_quiet && Clock::now() < give_up) {
+      std::this_thread::sleep_for(k_settle_quiet / 5);
+      if (const auto now_sizes = output_sizes(run); now_sizes != sizes) {
+        sizes = now_sizes;
+        quiet_since = Clock::now();
+      }
+    }
   }
 
   PhaseTracker tracker;

@@ -391,8 +391,8 @@ TEST(BenchAbTiming, VirtualTimingWithKvmIsRefusedBeforeAnyBuildOrBoot) {
 }
 
 // A fake boot that never reaches init: nothing on the results channel, the boot deadline hit.
-vm::FakeBoot boot_timeout() {
-  vm::FakeBoot b;
+test::FakeBoot boot_timeout() {
+  test::FakeBoot b;
   b.timeout = vm::Expiry{ vm::Phase::boot, false, std::chrono::seconds(180) };
   return b;
 }
@@ -434,8 +434,8 @@ TEST(BenchAbBootTimeouts, NeverBootsNeedsTwoBootsAllTimedOut) {
   EXPECT_TRUE(never_boots(
     { run("baseline", timeout), run("patched", vm::Outcome::ok), run("baseline", timeout) },
     "baseline"));
-  EXPECT_FALSE(never_boots({ run("baseline", timeout), run("baseline", vm::Outcome::panic) },
-                           "baseline"));
+  EXPECT_FALSE(
+    never_boots({ run("baseline", timeout), run("baseline", vm::Outcome::panic) }, "baseline"));
   EXPECT_FALSE(never_boots({ run("baseline", timeout), run("baseline", timeout) }, "patched"));
 }
 

@@ -121,8 +121,8 @@ void finish(const bench::Sweep& sweep, const fs::path& dir, util::ProcessRunner&
 
 // Create the results directory of `e`, log into it and mark it incomplete; return it.
 fs::path open_results_dir(const experiment::Experiment& e) {
-  const fs::path dir = e.outputs.results_dir.empty() ? timestamped_results_dir("sweep")
-                                                     : util::absolute(e.outputs.results_dir);
+  fs::path dir = e.outputs.results_dir.empty() ? timestamped_results_dir("sweep")
+                                               : util::absolute(e.outputs.results_dir);
   util::create_directories(dir);
   util::add_log_file(dir / "kbench.log");
   util::write_file_atomic(dir / bench::k_incomplete_marker,
@@ -175,7 +175,7 @@ experiment::Experiment point_experiment(const experiment::Experiment& base, std:
 experiment::Experiment sweep_experiment(const SweepOptions& options,
                                         const std::vector<std::uint64_t>& vmas) {
   reject_unsupported(options.ab);
-  const experiment::Experiment base = effective_experiment(without_vmas(options.ab));
+  experiment::Experiment base = effective_experiment(without_vmas(options.ab));
   bench::check_sweep_points(bench_experiment(base), vmas);
   experiment::throw_if_any(point_problems(base, vmas));
   return base;

@@ -12,6 +12,8 @@
 
 #include <algorithm>
 #include <ctime>
+#include <iterator>
+#include <string_view>
 
 namespace kbench::kbuild {
 
@@ -24,20 +26,20 @@ constexpr util::InputKind k_base_config_file{ "base config", std::uintmax_t{ 4 }
                                               ExitCode::invalid_config };
 
 // Environment variables of the user's shell that would change a kernel build.
-const std::vector<std::string> k_build_env_blocklist = { "KBUILD_OUTPUT",
-                                                         "KCONFIG_CONFIG",
-                                                         "KCONFIG_ALLCONFIG",
-                                                         "CROSS_COMPILE",
-                                                         "KCFLAGS",
-                                                         "KCPPFLAGS",
-                                                         "KAFLAGS",
-                                                         "KBUILD_EXTRA_SYMBOLS",
-                                                         "LLVM",
-                                                         "CC",
-                                                         "O",
-                                                         "ARCH",
-                                                         "INSTALL_PATH",
-                                                         "SOURCE_DATE_EPOCH" };
+constexpr std::string_view k_build_env_blocklist[] = { "KBUILD_OUTPUT",
+                                                       "KCONFIG_CONFIG",
+                                                       "KCONFIG_ALLCONFIG",
+                                                       "CROSS_COMPILE",
+                                                       "KCFLAGS",
+                                                       "KCPPFLAGS",
+                                                       "KAFLAGS",
+                                                       "KBUILD_EXTRA_SYMBOLS",
+                                                       "LLVM",
+                                                       "CC",
+                                                       "O",
+                                                       "ARCH",
+                                                       "INSTALL_PATH",
+                                                       "SOURCE_DATE_EPOCH" };
 
 std::string first_error_lines(const fs::path& log) {
   const std::string text = util::read_file_if_exists(log, "build log").value_or("");
@@ -285,7 +287,7 @@ util::Command KernelBuilder::make_command(const fs::path& tree,
   cmd.argv = make_argv(tree, targets);
   cmd.log_file = log;
   cmd.timeout = m_settings.timeout;
-  cmd.unset_env = k_build_env_blocklist;
+  cmd.unset_env.assign(std::begin(k_build_env_blocklist), std::end(k_build_env_blocklist));
   cmd.env = { { "CCACHE_DIR", (m_settings.cache_dir / "ccache").string() },
               { "CCACHE_BASEDIR", tree.string() },
               { "CCACHE_NOHASHDIR", "1" },
@@ -298,7 +300,7 @@ std::string KernelBuilder::configure(const fs::path& tree, const std::string& va
   const fs::path log = tree / ".kbench" / "config.log";
   util::create_directories(out);
   util::write_file_atomic(log, "");
-  auto run = [&](util::Command cmd, const std::string& what) {
+  auto run = [&](const util::Command& cmd, const std::string& what) {
     const auto r = m_runner.run(cmd);
     if (!r.ok()) {
       throw Error(

@@ -114,9 +114,9 @@ void append_log(const fs::path& log_file, const std::string& text) {
   out << text;
 }
 
-util::CommandResult run_logged(util::ProcessRunner& runner, util::Command cmd,
+util::CommandResult run_logged(util::ProcessRunner& runner, const util::Command& cmd,
                                const fs::path& log_file) {
-  const auto result = runner.run(cmd);
+  auto result = runner.run(cmd);
   append_log(log_file, "$ " + util::format_argv(cmd.argv) + "\n" + result.output);
   return result;
 }
@@ -143,7 +143,7 @@ void apply_with_patch(util::ProcessRunner& runner, const Patch& patch, const fs:
     "patch", "-p1", "--forward", "--batch", "--no-backup-if-mismatch", "-i", patch.path.string()
   };
   auto dry = base;
-  dry.push_back("--dry-run");
+  dry.emplace_back("--dry-run");
   if (auto r = run_logged(runner, make_command(dry, tree), log_file); !r.ok()) {
     fail(patch, r);
   }

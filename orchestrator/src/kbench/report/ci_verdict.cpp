@@ -74,7 +74,7 @@ std::vector<std::string> problems_of(const bench::Results& judged) {
     }
   }
   if (!judged.complete) {
-    problems.push_back("the run is not marked complete (interrupted or failed before the end)");
+    problems.emplace_back("the run is not marked complete (interrupted or failed before the end)");
   }
   return problems;
 }

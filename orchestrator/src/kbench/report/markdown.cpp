@@ -20,7 +20,7 @@ std::string table_row(const std::vector<std::string>& cells) {
 std::string table_head(const std::vector<std::string>& cells, const std::string& align) {
   std::vector<std::string> rule;
   for (std::size_t i = 0; i < cells.size(); ++i) {
-    rule.push_back(i < align.size() && align[i] == 'r' ? "---:" : "---");
+    rule.emplace_back(i < align.size() && align[i] == 'r' ? "---:" : "---");
   }
   return table_row(cells) + table_row(rule);
 }

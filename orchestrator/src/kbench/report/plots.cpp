@@ -220,7 +220,8 @@ std::string per_boot_panel(const Analysis& analysis, std::size_t metric, std::st
                                 "lc rgb '{}' title {}",
                                 name, sides[s].second, quoted(sides[s].first->label + " mean")));
   }
-  const std::string title = "set title " + quoted(spec.seed_title + " (" + spec.metric.name + ")") + "\n";
+  const std::string title =
+    "set title " + quoted(spec.seed_title + " (" + spec.metric.name + ")") + "\n";
   has_samples = !parts.empty();
   if (parts.empty()) {
     return title + empty_panel(); // gnuplot refuses a plot without a point

@@ -94,7 +94,7 @@ std::string accelerator_of(const Side& side) {
 std::string timing_of(const Side& side) {
   std::vector<std::string> words;
   for (const auto& mode : side_timings(side)) {
-    words.push_back(mode == "virtual" ? "virtual time" : "wall-clock time");
+    words.emplace_back(mode == "virtual" ? "virtual time" : "wall-clock time");
   }
   return words.empty() ? "unknown" : fmt::format("{}", fmt::join(words, "+"));
 }

@@ -37,7 +37,7 @@ bool same_values(const std::vector<std::string>& a, const std::vector<std::strin
 std::string timing_words(const std::vector<std::string>& modes) {
   std::vector<std::string> words;
   for (const auto& mode : modes) {
-    words.push_back(mode == "virtual" ? "virtual time" : "wall-clock time");
+    words.emplace_back(mode == "virtual" ? "virtual time" : "wall-clock time");
   }
   return fmt::format("{}", fmt::join(words, " and "));
 }

@@ -169,7 +169,7 @@ private:
         cached && cached->size() == 64) {
       return *cached;
     }
-    const std::string sha = util::sha256_file(m_spec.tarball);
+    std::string sha = util::sha256_file(m_spec.tarball);
     util::create_directories(memo.parent_path());
     util::write_file_atomic(memo, sha);
     return sha;
@@ -180,7 +180,7 @@ private:
     const Identity& id = identify();
     const fs::path dir = m_cache_dir / "sources" /
                          fmt::format("{}_{}", m_spec.package, id.id.substr(id.id.size() - 16));
-    const fs::path tree = dir / "tree";
+    fs::path tree = dir / "tree";
     if (util::path_exists(dir / "unpacked", "unpacked kernel source")) {
       return tree;
     }

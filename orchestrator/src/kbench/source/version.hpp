@@ -17,6 +17,7 @@ struct KernelVersion {
   int minor = 0;
   int sublevel = 0;
 
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads the defaulted <=> (0 literal)
   friend auto operator<=>(const KernelVersion&, const KernelVersion&) = default;
 };
 

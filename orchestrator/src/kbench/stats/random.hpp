@@ -39,7 +39,7 @@ public:
   std::size_t uniform_index(std::size_t bound);
 
 private:
-  std::uint64_t m_s[4];
+  std::uint64_t m_s[4] = {};
 };
 
 } // namespace kbench::stats

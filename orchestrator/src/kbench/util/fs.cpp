@@ -227,7 +227,7 @@ fs::path regular_file_within(const fs::path& root, std::string_view relative) {
     return {};
   }
   std::error_code ec;
-  const fs::path file = root / std::string(relative);
+  fs::path file = root / std::string(relative);
   if (!fs::is_regular_file(file, ec)) { // follows symlinks: the target must be a file
     return {};
   }

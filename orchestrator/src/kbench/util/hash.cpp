@@ -42,7 +42,7 @@ std::string Sha256::hex_digest() {
   unsigned int length = 0;
   EVP_DigestFinal_ex(ctx_of(m_ctx), digest.data(), &length);
   std::string hex;
-  hex.reserve(length * 2);
+  hex.reserve(std::size_t{ length } * 2);
   for (unsigned int i = 0; i < length; ++i) {
     hex += fmt::format("{:02x}", digest[i]);
   }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 namespace kbench::util {
 
 double PhaseTimes::seconds(const std::string& name) const {
@@ -17,7 +19,7 @@ std::string format_duration(double seconds) {
   if (seconds < 60.0) {
     return fmt::format("{:.1f}s", seconds);
   }
-  const auto total = static_cast<long>(seconds + 0.5);
+  const auto total = std::lround(seconds);
   return fmt::format("{}m{:02d}s", total / 60, total % 60);
 }
 

@@ -1,13 +1,17 @@
 // Tests of the 80-column statistics table: layout, legend, verdict words and
 // warnings, on the sample results of testdata/results-json.
+#include <kbench/report/analysis.hpp>
 #include <kbench/report/format.hpp>
 #include <kbench/report/render.hpp>
 #include <kbench/report/table.hpp>
 #include <kbench/util/error.hpp>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "test_report_samples.hpp"
 
@@ -100,6 +104,35 @@ TEST(ReportTable, SwappingTheSidesTurnsImprovedIntoRegressed) {
   const std::string table = kb::report::render_text_table(kb::report::analyze(sides));
   EXPECT_NE(row(table, "walk mean").find("regressed"), std::string::npos) << table;
   EXPECT_EQ(table.rfind("metric              A  ±%sd   %change          B", 0), 0u) << table;
+}
+
+TEST(ReportTable, ComparingFilesOfDifferentWorkloadsWarnsNamingEachDifference) {
+  const auto a = kb::test::results_sample("quick-ab-5boots.json");
+  auto b = a;
+  b.experiment.scenario = "seed";
+  b.experiment.vmas = a.experiment.vmas * 10;
+  const auto workload_warnings = [](const kb::report::Analysis& analysis) {
+    std::vector<std::string> texts;
+    for (const auto& w : analysis.warnings) {
+      if (w.kind == "workload_differs") {
+        texts.push_back(w.text);
+      }
+    }
+    return texts;
+  };
+  const auto differ =
+    kb::report::analyze(kb::report::compare_sides(a, "patched", "a.json", b, "patched", "b.json"));
+  ASSERT_EQ(workload_warnings(differ).size(), 1u);
+  EXPECT_EQ(workload_warnings(differ)[0],
+            fmt::format("A and B ran different workloads (scenario quick vs seed, vmas {} vs {}): "
+                        "their figures measure different things",
+                        a.experiment.vmas, b.experiment.vmas));
+  EXPECT_NE(kb::report::render_text(differ).find("workload_differs: A and B ran different"),
+            std::string::npos);
+  // The same file on both sides (an A/B run) is one workload.
+  const auto same =
+    kb::report::analyze(kb::report::compare_sides(a, "patched", "a.json", a, "baseline", "a.json"));
+  EXPECT_TRUE(workload_warnings(same).empty());
 }
 
 TEST(ReportTable, WarnsAboutFailedBootsAndLostTraceEvents) {

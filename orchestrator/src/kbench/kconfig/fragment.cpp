@@ -12,8 +12,6 @@ namespace kbench::kconfig {
 namespace {
 
 constexpr std::string_view k_not_set_prefix = "# CONFIG_";
-constexpr std::string_view k_if_directive = "kbench-if:";
-constexpr std::string_view k_endif_directive = "kbench-endif";
 constexpr std::string_view k_not_set_suffix = " is not set";
 
 std::string_view trim(std::string_view s) {
@@ -101,18 +99,6 @@ Request parse_request(std::string_view raw, const std::filesystem::path& path, i
   return { path, line_no, std::string(line.substr(0, n)), std::string(value), std::nullopt };
 }
 
-// Return the rest of `line` after "# <name>" (a kbench directive), or nullopt.
-std::optional<std::string_view> directive(std::string_view line, std::string_view name) {
-  if (line.empty() || line.front() != '#') {
-    return std::nullopt;
-  }
-  const std::string_view body = trim(line.substr(1));
-  if (body.substr(0, name.size()) != name) {
-    return std::nullopt;
-  }
-  return trim(body.substr(name.size()));
-}
-
 template<typename F>
 void for_each_line(std::string_view text, F&& f) {
   int line_no = 0;
@@ -131,44 +117,28 @@ void for_each_line(std::string_view text, F&& f) {
 
 Fragment parse_fragment(std::string_view text, const std::filesystem::path& path) {
   Fragment fragment{ path, {} };
-  std::optional<source::VersionConstraint> when;
-  int block_line = 0;
+  std::size_t col = 1;
+  std::string_view line;
+  source::ConditionBlocks blocks(
+    [&](int line_no, const std::string& problem) { fail(path, line_no, col, problem, line); });
   for_each_line(text, [&](std::string_view raw, int line_no) {
-    const std::string_view line = trim(raw);
-    const std::size_t col = static_cast<std::size_t>(line.data() - raw.data()) + 1;
-    if (line.empty()) {
-      return;
-    }
-    if (const auto body = directive(line, k_if_directive)) {
-      if (when) {
-        fail(path, line_no, col,
-             fmt::format("kbench-if blocks do not nest (the one of line {} is open)", block_line),
-             line);
-      }
-      when = source::parse_constraint(*body);
-      if (!when) {
-        fail(path, line_no, col, "expected a condition like \"kernel >= 6.12\"", line);
-      }
-      block_line = line_no;
-      return;
-    }
-    if (directive(line, k_endif_directive)) {
-      if (!when) {
-        fail(path, line_no, col, "kbench-endif without kbench-if", line);
-      }
-      when.reset();
+    line = trim(raw);
+    col = static_cast<std::size_t>(line.data() - raw.data()) + 1;
+    if (line.empty() || blocks.take(line, line_no)) {
       return;
     }
     if (line.front() == '#' && parse_not_set(line).empty()) {
       return; // an ordinary comment
     }
     Request request = parse_request(raw, path, line_no);
-    request.when = when;
+    request.when = blocks.when();
     fragment.requests.push_back(std::move(request));
   });
-  if (when) {
-    fail(path, block_line, 1, "kbench-if block is never closed by # kbench-endif",
-         source::to_string(*when));
+  if (blocks.when()) {
+    const std::string open = source::to_string(*blocks.when());
+    col = 1;
+    line = open;
+    blocks.finish();
   }
   return fragment;
 }

@@ -186,82 +186,14 @@ struct Parser {
   }
 };
 
-// Return the condition of a "# kbench-if: kernel < 6.5" line, "" for "# kbench-endif",
-// nullopt for any other line.
-std::optional<std::string> series_directive(std::string_view line) {
-  const auto start = line.find_first_not_of(" \t");
-  if (start == std::string_view::npos || line[start] != '#') {
-    return std::nullopt;
-  }
-  line.remove_prefix(start + 1);
-  line.remove_prefix(std::min(line.find_first_not_of(" \t"), line.size()));
-  if (line.starts_with("kbench-if:")) {
-    return std::string(line.substr(10));
-  }
-  if (line.starts_with("kbench-endif")) {
-    return std::string();
-  }
-  return std::nullopt;
-}
-
-// Follows the "# kbench-if: <constraint>" ... "# kbench-endif" blocks of a
-// series file (the same directives as config fragments): patches inside a
-// block apply only to kernels that satisfy its constraint.
-class SeriesBlocks {
-public:
-  SeriesBlocks(fs::path series, const std::optional<source::KernelVersion>& version)
-    : m_series(std::move(series)), m_version(version) {}
-
-  // Take a directive line (see series_directive) at `line_no`.
-  void directive(const std::string& condition, int line_no) {
-    if (condition.empty()) {
-      if (!m_when) {
-        fail(line_no, "kbench-endif without kbench-if");
-      }
-      m_when.reset();
-      return;
-    }
-    if (m_when) {
-      fail(line_no,
-           fmt::format("kbench-if blocks do not nest (the one of line {} is open)", m_block_line));
-    }
-    m_when = source::parse_constraint(condition);
-    if (!m_when) {
-      fail(line_no,
-           fmt::format("expected a condition like \"kernel < 6.5\", got \"{}\"", condition));
-    }
-    if (!m_version) {
-      fail(line_no, "the series has kbench-if blocks and the kernel version is unknown here");
-    }
-    m_block_line = line_no;
-  }
-
-  // Return true when the current line's patch applies to the kernel.
-  bool selected() const { return !m_when || source::satisfies(*m_version, *m_when); }
-
-  // Throw when a block is still open at the end of the file.
-  void finish() const {
-    if (m_when) {
-      fail(m_block_line, "kbench-if block is never closed by # kbench-endif");
-    }
-  }
-
-private:
-  [[noreturn]] void fail(int line_no, const std::string& what) const {
-    throw Error(ExitCode::patch, fmt::format("{}:{}: {}", m_series.string(), line_no, what));
-  }
-
-  fs::path m_series;
-  std::optional<source::KernelVersion> m_version;
-  std::optional<source::VersionConstraint> m_when;
-  int m_block_line = 0;
-};
-
 std::vector<fs::path> series_file_order(const fs::path& dir,
                                         const std::optional<source::KernelVersion>& version) {
   std::vector<fs::path> files;
   const std::string text = util::read_input(dir / "series", k_series_file);
-  SeriesBlocks blocks(dir / "series", version);
+  const fs::path series = dir / "series";
+  source::ConditionBlocks blocks([&](int line_no, const std::string& problem) {
+    throw Error(ExitCode::patch, fmt::format("{}:{}: {}", series.string(), line_no, problem));
+  });
   std::size_t pos = 0;
   int line_no = 0;
   while (pos < text.size()) {
@@ -269,15 +201,20 @@ std::vector<fs::path> series_file_order(const fs::path& dir,
     std::string line = text.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
     pos = nl == std::string::npos ? text.size() : nl + 1;
     ++line_no;
-    if (const auto condition = series_directive(line)) {
-      blocks.directive(*condition, line_no);
+    if (blocks.take(line, line_no)) {
+      if (blocks.when() && !version) {
+        throw Error(ExitCode::patch,
+                    fmt::format("{}:{}: the series has kbench-if blocks and the kernel version is "
+                                "unknown here",
+                                series.string(), line_no));
+      }
       continue;
     }
     if (const auto hash = line.find('#'); hash != std::string::npos) {
       line.erase(hash);
     }
     line.erase(line.find_last_not_of(" \t\r") + 1);
-    if (line.empty() || !blocks.selected()) {
+    if (line.empty() || (blocks.when() && !source::satisfies(*version, *blocks.when()))) {
       continue;
     }
     // quilt's series file may carry options after the name ("x.patch -p1").
@@ -286,7 +223,7 @@ std::vector<fs::path> series_file_order(const fs::path& dir,
       throw Error(ExitCode::patch,
                   fmt::format("{}:{}: entry \"{}\" ({}): a series file may only name patches "
                               "inside its directory",
-                              (dir / "series").string(), line_no, line, why));
+                              series.string(), line_no, line, why));
     }
     files.push_back(dir / line);
   }

@@ -53,6 +53,37 @@ void add_run_warnings(const Side& side, std::vector<ReportWarning>& out) {
   }
 }
 
+// Add a warning when the two sides come from different results files whose workloads differ
+// (`kbench compare` of a seed run with a quick run): the numbers then measure different things.
+void add_workload_warning(const Sides& sides, std::vector<ReportWarning>& out) {
+  if (sides.a.results == sides.b.results) {
+    return;
+  }
+  const bench::Experiment& a = sides.a.results->experiment;
+  const bench::Experiment& b = sides.b.results->experiment;
+  std::vector<std::string> diffs;
+  const auto differ = [&](const char* name, const auto& va, const auto& vb) {
+    if (va != vb) {
+      diffs.push_back(fmt::format("{} {} vs {}", name, va, vb));
+    }
+  };
+  differ("scenario", a.scenario, b.scenario);
+  differ("vmas", a.vmas, b.vmas);
+  differ("dup_pages", a.dup_pages, b.dup_pages);
+  differ("walks", a.walks, b.walks);
+  differ("trigger", a.trigger, b.trigger);
+  differ("victim", a.victim, b.victim);
+  differ("vcpus", a.vcpus, b.vcpus);
+  differ("memory_mib", a.memory_mib, b.memory_mib);
+  differ("numa_nodes", a.numa_nodes, b.numa_nodes);
+  if (!diffs.empty()) {
+    out.push_back({ "workload_differs",
+                    fmt::format("{} and {} ran different workloads ({}): their figures measure "
+                                "different things",
+                                sides.a.label, sides.b.label, fmt::join(diffs, ", ")) });
+  }
+}
+
 } // namespace
 
 std::size_t ok_boot_count(const Side& side) {
@@ -72,6 +103,7 @@ Analysis analyze(const Sides& sides, const stats::CompareSettings& settings) {
     analysis.metrics.push_back(std::move(m));
   }
   analysis.warnings = merged_stats_warnings(analysis.metrics);
+  add_workload_warning(sides, analysis.warnings);
   add_run_warnings(sides.a, analysis.warnings);
   add_run_warnings(sides.b, analysis.warnings);
   return analysis;

@@ -20,7 +20,7 @@ struct MetricResult {
 
 // One warning line of a report.
 struct ReportWarning {
-  std::string kind; // stats::warning_kind_name(), or "failed_boot"
+  std::string kind; // stats::warning_kind_name(), "workload_differs", "failed_boot", "lost_events"
   std::string text; // the sentence, naming the side (and the metrics it concerns)
 };
 
@@ -35,8 +35,9 @@ struct Analysis {
 
 // Return the analysis of `sides`: refuses (kbench::Error invalid_config) runs
 // under different accelerators, then compares every metric and collects the
-// warnings: statistics warnings merged across metrics, lost trace events
-// (trace_overrun/trace_dropped > 0 in an OK boot) and boots that did not end OK.
+// warnings: statistics warnings merged across metrics, a workload that differs
+// between two compared results files, lost trace events (trace_overrun/
+// trace_dropped > 0 in an OK boot) and boots that did not end OK.
 Analysis analyze(const Sides& sides, const stats::CompareSettings& settings = {});
 
 // Return the number of boots of `side` whose outcome is OK.

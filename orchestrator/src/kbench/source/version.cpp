@@ -140,4 +140,55 @@ std::string to_string(const VersionConstraint& constraint) {
                      to_string(constraint.version, constraint.sublevel));
 }
 
+namespace {
+
+// Return the rest of `line` after "# <name>" (blanks around allowed), or nullopt.
+std::optional<std::string_view> directive(std::string_view line, std::string_view name) {
+  constexpr std::string_view blanks = " \t\r";
+  line.remove_prefix(std::min(line.find_first_not_of(blanks), line.size()));
+  if (line.empty() || line.front() != '#') {
+    return std::nullopt;
+  }
+  line.remove_prefix(1);
+  line.remove_prefix(std::min(line.find_first_not_of(blanks), line.size()));
+  if (!line.starts_with(name)) {
+    return std::nullopt;
+  }
+  line.remove_prefix(name.size());
+  line.remove_prefix(std::min(line.find_first_not_of(blanks), line.size()));
+  return line.substr(0, line.find_last_not_of(blanks) + 1);
+}
+
+} // namespace
+
+bool ConditionBlocks::take(std::string_view line, int line_no) {
+  if (const auto condition = directive(line, "kbench-if:")) {
+    if (m_when) {
+      m_fail(line_no, fmt::format("kbench-if blocks do not nest (the one of line {} is open)",
+                                  m_block_line));
+    }
+    m_when = parse_constraint(*condition);
+    if (!m_when) {
+      m_fail(line_no,
+             fmt::format("expected a condition like \"kernel >= 6.12\", got \"{}\"", *condition));
+    }
+    m_block_line = line_no;
+    return true;
+  }
+  if (directive(line, "kbench-endif")) {
+    if (!m_when) {
+      m_fail(line_no, "kbench-endif without kbench-if");
+    }
+    m_when.reset();
+    return true;
+  }
+  return false;
+}
+
+void ConditionBlocks::finish() const {
+  if (m_when) {
+    m_fail(m_block_line, "kbench-if block is never closed by # kbench-endif");
+  }
+}
+
 } // namespace kbench::source

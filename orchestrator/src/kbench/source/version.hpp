@@ -3,6 +3,7 @@
 // and per-version patch series are chosen by.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -52,5 +53,33 @@ bool satisfies(const KernelVersion& version, const VersionConstraint& constraint
 
 // Return "kernel >= 6.12".
 std::string to_string(const VersionConstraint& constraint);
+
+// The "# kbench-if: <constraint>" ... "# kbench-endif" blocks of a line-based
+// file (config fragments, patch series files): the lines inside a block apply
+// only to kernels that satisfy its constraint. Blocks do not nest.
+class ConditionBlocks {
+public:
+  // Called with a line number and the problem there; it must throw (the
+  // caller's error names its file and, where it has one, the column).
+  using Fail = std::function<void(int line_no, const std::string& problem)>;
+
+  explicit ConditionBlocks(Fail fail) : m_fail(std::move(fail)) {}
+
+  // Take line `line_no` (its text, surrounding blanks allowed): return true
+  // when it is a kbench-if or kbench-endif directive, which opens or closes a
+  // block; malformed or misplaced directives go to Fail.
+  bool take(std::string_view line, int line_no);
+
+  // Return the constraint of the open block; nullopt outside blocks.
+  const std::optional<VersionConstraint>& when() const { return m_when; }
+
+  // Report a block still open at the end of the file (to Fail).
+  void finish() const;
+
+private:
+  Fail m_fail;
+  std::optional<VersionConstraint> m_when;
+  int m_block_line = 0;
+};
 
 } // namespace kbench::source

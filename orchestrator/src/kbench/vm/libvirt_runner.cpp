@@ -29,9 +29,13 @@ using Clock = std::chrono::steady_clock;
 constexpr int k_stop_event_polls = 20;
 
 // How long the console and results files must stay the same size after the
-// domain stopped before kbench reads them for the last time, and the most it waits.
+// domain stopped before kbench reads them for the last time: briefly when the
+// results are complete, longer while they are not (virtlogd, which writes them,
+// can lag by more than a second on a loaded host, and a run judged before it
+// caught up ends BENCH_FAIL with "only the pending record"); and the most it waits.
 constexpr auto k_settle_quiet = std::chrono::milliseconds(300);
-constexpr auto k_settle_max = std::chrono::seconds(5);
+constexpr auto k_settle_quiet_incomplete = std::chrono::seconds(2);
+constexpr auto k_settle_max = std::chrono::seconds(10);
 
 // Return the sizes of the console and results files (0 for a missing one).
 std::pair<std::uintmax_t, std::uintmax_t> output_sizes(const VmRun& run) {
@@ -186,12 +190,18 @@ struct BootWatch {
   }
 
   // Poll until the console and results files were the same size for
-  // k_settle_quiet (or k_settle_max passed).
+  // k_settle_quiet (k_settle_quiet_incomplete while the results are
+  // incomplete), or k_settle_max passed.
   void settle(const VmRun& run) {
     const auto give_up = Clock::now() + k_settle_max;
     auto sizes = output_sizes(run);
     auto quiet_since = Clock::now();
-    while (Clock::now() - quiet_since < k_settle_quiet && Clock::now() < give_up) {
+    while (Clock::now() < give_up) {
+      poll(Clock::now());
+      const auto quiet = results.complete() ? k_settle_quiet : k_settle_quiet_incomplete;
+      if (Clock::now() - quiet_since >= quiet) {
+        return;
+      }
       std::this_thread::sleep_for(k_settle_quiet / 5);
       if (const auto now_sizes = output_sizes(run); now_sizes != sizes) {
         sizes = now_sizes;

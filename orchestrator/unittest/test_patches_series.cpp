@@ -205,6 +205,21 @@ TEST(PatchesParsePatch, RejectsDotDotComponentsInEveryKindOfFileHeader) {
   }
 }
 
+TEST(PatchesParsePatch, DevNullIsNoFileOnlyOnMinusAndPlusLines) {
+  // Found by fuzz_patchheader: "a//dev/null" in a diff --git line left "/dev/null" as the old
+  // name of a file, an absolute path the preflight would have joined to its scratch directory.
+  const std::vector<std::string> texts = {
+    "diff --git a//dev/null b/mm/ksm.c\nindex 1..2 100644\n",
+    "diff --git a/mm/ksm.c b//dev/null\nindex 1..2 100644\n",
+    "diff --git a/old.c b/new.c\nsimilarity index 100%\nrename from /dev/null\nrename to new.c\n",
+  };
+  for (const auto& text : texts) {
+    const auto e = error_of([&] { parse_patch(text, "/p/1.patch"); });
+    EXPECT_EQ(e.code(), ExitCode::patch) << text;
+    EXPECT_TRUE(contains(e.what(), "unsafe file name \"/dev/null\" (absolute path)")) << e.what();
+  }
+}
+
 TEST(PatchesParsePatch, AcceptsDevNullForCreatedAndDeletedFiles) {
   const Patch p = parse_patch("--- /dev/null\n+++ b/new.c\n@@ -0,0 +1 @@\n+x\n", "n.patch");
   EXPECT_EQ(p.files, std::vector<std::string>{ "new.c" });

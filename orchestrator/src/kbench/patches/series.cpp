@@ -54,10 +54,15 @@ bool starts_with(std::string_view l, std::string_view prefix) {
   return l.substr(0, prefix.size()) == prefix;
 }
 
+// Whether a name may be "/dev/null": only on "---"/"+++" lines, where it means
+// "no file" (a created or deleted file); elsewhere it is an absolute path.
+enum class DevNull { allowed, refused };
+
 // Throw kbench::Error (patch) naming `patch`'s file and line `line_no` when
 // `name`, a file name from that line, could reach outside the kernel tree.
-void check_name(const Patch& patch, int line_no, std::string_view line, const std::string& name) {
-  if (name == "/dev/null") {
+void check_name(const Patch& patch, int line_no, std::string_view line, const std::string& name,
+                DevNull dev_null) {
+  if (name == "/dev/null" && dev_null == DevNull::allowed) {
     return;
   }
   if (const std::string why = util::unsafe_relative_name(name); !why.empty()) {
@@ -105,13 +110,13 @@ struct Parser {
     } else if (starts_with(l, "diff --git ")) {
       git_header(l.substr(11));
     } else if (git_pending && starts_with(l, "rename from ")) {
-      git_old = checked(l, std::string(l.substr(12)));
+      git_old = checked(l, std::string(l.substr(12)), DevNull::refused);
     } else if (git_pending && starts_with(l, "rename to ")) {
-      git_new = checked(l, std::string(l.substr(10)));
+      git_new = checked(l, std::string(l.substr(10)), DevNull::refused);
     } else if (starts_with(l, "+++ ")) {
-      new_header(checked(l, strip_prefix(l.substr(4))));
+      new_header(checked(l, strip_prefix(l.substr(4)), DevNull::allowed));
     } else if (starts_with(l, "--- ")) {
-      const std::string name = checked(l, strip_prefix(l.substr(4)));
+      const std::string name = checked(l, strip_prefix(l.substr(4)), DevNull::allowed);
       old_file = name == "/dev/null" ? "" : name;
       current_file = old_file;
     } else if (starts_with(l, "@@ ") && !current_file.empty()) {
@@ -122,8 +127,8 @@ struct Parser {
   }
 
   // Return `name` (a file name of line `l`) after check_name().
-  std::string checked(std::string_view l, std::string name) const {
-    check_name(patch, line_no, l, name);
+  std::string checked(std::string_view l, std::string name, DevNull dev_null) const {
+    check_name(patch, line_no, l, name, dev_null);
     return name;
   }
 
@@ -158,8 +163,8 @@ struct Parser {
     }
     git_old = strip_prefix(names.substr(0, split));
     git_new = strip_prefix(names.substr(split + 1));
-    check_name(patch, line_no, names, git_old);
-    check_name(patch, line_no, names, git_new);
+    check_name(patch, line_no, names, git_old, DevNull::refused);
+    check_name(patch, line_no, names, git_new, DevNull::refused);
     git_pending = true;
   }
 

@@ -4,7 +4,8 @@
  * "kbench.results", writes the begin marker and a "pending" status first,
  * then (mode=bench) runs /bin/rmap_benchmark with its stdout piped here and
  * frames every line it prints, or (mode=probe) writes a probe record. It
- * always ends with a final status, the end marker, sync() and power-off.
+ * always ends with a final status, the end marker, a drain barrier (see
+ * port_drain), sync() and power-off.
  * PID 1 never exits. See docs/result-channel.md and guest/README.md.
  */
 #define _GNU_SOURCE
@@ -155,8 +156,33 @@ static int open_port(void) {
   return -1;
 }
 
+/* Drain barrier. The port's write() returns once the data is queued in the
+ * virtqueue, not once the host took it; a host whose output backend is
+ * throttled (QEMU sets the chardev fd non-blocking: libvirt's virtlogd pipe
+ * when virtlogd lags) leaves it queued, and power-off then loses it. QEMU
+ * consumes the queue (DRAIN_QUEUE_SIZE buffers) in order and a blocking write
+ * waits while it is full, so once DRAIN_WRITES one-byte writes were accepted,
+ * every byte written before them has left the guest. The newlines are the
+ * drain trailer that docs/result-channel.md allows after the end marker. */
+#define DRAIN_QUEUE_SIZE 128 /* QEMU's virtio-serial port queue size */
+#define DRAIN_WRITES (2 * DRAIN_QUEUE_SIZE)
+
+static void port_drain(void) {
+  for (int i = 0; g_port >= 0 && i < DRAIN_WRITES; i++) {
+    ssize_t n;
+    do
+      n = write(g_port, "\n", 1);
+    while (n < 0 && errno == EINTR);
+    if (n != 1) {
+      console("drain write to result port failed: %s", strerror(errno));
+      return;
+    }
+  }
+}
+
 static void power_off(void) {
   port_flush();
+  port_drain();
   sync();
   usleep(200 * 1000);
   reboot(RB_POWER_OFF);

@@ -49,3 +49,36 @@ results_root() {
   done
   cd "$1" && pwd
 }
+
+# start_virtlogd_stalls: stop virtlogd (SIGSTOP) for 1.5 s out of every 1.8 s in
+# the background, so the pipes from QEMU to virtlogd fill up and QEMU throttles
+# the guest's console and results port, as on a loaded host (the boot then
+# loses the results unless init's drain barrier holds it, docs/libvirt.md).
+# stop_virtlogd_stalls ends that, leaves virtlogd running and prints the number
+# of stalls. Root only (skips when virtlogd is not found).
+start_virtlogd_stalls() {
+  pgrep -x virtlogd >/dev/null || skip "virtlogd is not running: cannot stall it"
+  stall_count_file=$(mktemp)
+  (
+    trap 'pkill -CONT -x virtlogd; echo "$n" >"$stall_count_file"; exit 0' TERM
+    n=0
+    while :; do
+      pkill -STOP -x virtlogd && n=$((n + 1))
+      sleep 1.5
+      pkill -CONT -x virtlogd
+      sleep 0.3
+    done
+  ) &
+  stall_pid=$!
+  trap 'kill "$stall_pid" 2>/dev/null; pkill -CONT -x virtlogd' EXIT
+}
+
+stop_virtlogd_stalls() {
+  kill "$stall_pid"
+  wait "$stall_pid" || true
+  pkill -CONT -x virtlogd || true
+  trap - EXIT
+  stalls=$(cat "$stall_count_file")
+  rm -f "$stall_count_file"
+  echo "+ virtlogd was stopped $stalls times for 1.5 s during the run" >&2
+}

@@ -288,6 +288,32 @@ TEST(BenchResultChannel, DataAfterTheEndMarkerIsRejected) {
   EXPECT_NE(e.message.find("after the end marker"), std::string::npos);
 }
 
+TEST(BenchResultChannel, TheDrainTrailerAfterTheEndMarkerIsAccepted) {
+  const auto capture = kb::make_result_capture(ok_bodies());
+  for (const std::size_t n :
+       { std::size_t{ 1 }, std::size_t{ 256 }, kb::k_max_drain_trailer_bytes }) {
+    SCOPED_TRACE(n);
+    const auto bytes = capture + std::string(n, '\n');
+    EXPECT_TRUE(kb::result_channel_complete(bytes));
+    const auto parsed = kb::parse_result_channel(bytes);
+    EXPECT_TRUE(parsed.complete);
+    EXPECT_EQ(parsed.status, kb::GuestStatus::ok);
+    EXPECT_EQ(parsed.record_count, ok_bodies().size());
+  }
+}
+
+TEST(BenchResultChannel, ATrailerThatIsNotOnlyNewlinesOrTooLongIsRejected) {
+  const auto capture = kb::make_result_capture(ok_bodies());
+  const auto mixed = capture + "\n\ngarbage\n";
+  EXPECT_NE(error_of(mixed).message.find("data after the end marker"), std::string::npos);
+  EXPECT_FALSE(kb::result_channel_complete(mixed));
+  const auto too_long = capture + std::string(kb::k_max_drain_trailer_bytes + 1, '\n');
+  EXPECT_NE(error_of(too_long).message.find("more than the drain trailer's 4096"),
+            std::string::npos);
+  EXPECT_FALSE(kb::result_channel_complete(too_long));
+  EXPECT_FALSE(kb::result_channel_complete(std::string(8, '\n')));
+}
+
 TEST(BenchResultChannel, EscapingRoundTripsArbitraryText) {
   const std::string text = "a b%c\n\xc3\xa9=#";
   auto b = header();

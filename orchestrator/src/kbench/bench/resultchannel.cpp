@@ -505,10 +505,11 @@ private:
     std::size_t pos = 0;
     std::uint32_t stream_crc = 0;
     while (pos < m_bytes.size()) {
-      ++m_line;
       if (result.complete) {
-        fail("data after the end marker");
+        check_drain_trailer(m_bytes.substr(pos));
+        break;
       }
+      ++m_line;
       if (m_line > m_limits.max_records) {
         fail(fmt::format("more than {} records", m_limits.max_records));
       }
@@ -538,6 +539,19 @@ private:
                        : fmt::format("truncated: no end marker (the run did not finish; last "
                                      "status '{}')",
                                      guest_status_name(result.status)));
+    }
+  }
+
+  // Accept what follows the end marker only when it is the drain trailer:
+  // newline bytes, at most k_max_drain_trailer_bytes of them.
+  void check_drain_trailer(std::string_view rest) {
+    ++m_line;
+    if (rest.find_first_not_of('\n') != std::string_view::npos) {
+      fail("data after the end marker");
+    }
+    if (rest.size() > k_max_drain_trailer_bytes) {
+      fail(fmt::format("{} newline bytes after the end marker, more than the drain trailer's {}",
+                       rest.size(), k_max_drain_trailer_bytes));
     }
   }
 
@@ -621,10 +635,12 @@ GuestResult read_result_channel(const std::filesystem::path& path) {
 
 bool result_channel_complete(std::string_view bytes) noexcept {
   try {
-    if (bytes.size() < 2 || bytes.back() != '\n') {
+    const auto last = bytes.find_last_not_of('\n');
+    if (last == std::string_view::npos || last + 1 == bytes.size() ||
+        bytes.size() - last - 2 > k_max_drain_trailer_bytes) {
       return false;
     }
-    const auto body = bytes.substr(0, bytes.size() - 1);
+    const auto body = bytes.substr(0, last + 1);
     const auto start = body.rfind('\n');
     const auto line = start == std::string_view::npos ? body : body.substr(start + 1);
     const auto space = line.find(' ');

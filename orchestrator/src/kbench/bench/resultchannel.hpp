@@ -23,6 +23,9 @@ inline constexpr std::size_t k_max_capture_bytes = std::size_t{ 256 } << 20;
 inline constexpr std::size_t k_max_line_bytes = 4096;
 // Upper bound on the number of lines (records) in one capture.
 inline constexpr std::size_t k_max_records = 4'000'000;
+// Upper bound on the drain trailer: the newline bytes init writes after the end
+// marker as a barrier before power-off (guest/init.c port_drain; 256 today).
+inline constexpr std::size_t k_max_drain_trailer_bytes = 4096;
 // Upper bound on a walk index (the guest accepts walks <= 10000).
 inline constexpr std::uint32_t k_max_walks = 10'000;
 
@@ -195,8 +198,9 @@ GuestResult parse_result_channel(std::string_view bytes, const ChannelLimits& li
 // parse_result_channel does; I/O errors throw kbench::Error(ExitCode::infra).
 GuestResult read_result_channel(const std::filesystem::path& path);
 
-// Return true when the capture's last line is a well-framed end marker (the guest
-// finished writing); cheap, meant for polling a growing capture file.
+// Return true when the capture's last line is a well-framed end marker, possibly
+// followed by the drain trailer (the guest finished writing); cheap, meant for
+// polling a growing capture file.
 bool result_channel_complete(std::string_view bytes) noexcept;
 
 // Return the framed line for `seq` and `body` ("<seq> <body> #<crc32>\n"), as init writes it.
